@@ -1,0 +1,222 @@
+//! Format the Python code of one notebook cell with ruff's formatter.
+//!
+//! This crate answers "what is this cell's code once formatted with these settings". It knows
+//! nothing about JSON or files: the caller hands it one cell's code and gets the new code back.
+//!
+//! What it adds on top of `ruff_python_formatter` in notebook mode:
+//! 1. A semicolon that ends the cell (`plt.plot(x);`, `import math;`, `x = 1;  # hide`) is kept,
+//!    whatever the statement: in Jupyter it suppresses the cell's output. ruff keeps it only after
+//!    expressions and assignments.
+//! 2. The final newline the formatter adds is stripped, as Jupyter stores cells without one.
+//! 3. The result is parsed again before it is returned: code that does not parse is never
+//!    returned (an error is).
+
+use nbtidy_config::{FormatSettings, IndentStyle, LineLength, MagicTrailingComma, QuoteStyle};
+use ruff_formatter::printer::LineEnding;
+use ruff_formatter::{IndentWidth, LineWidth};
+use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
+use ruff_python_formatter::{PyFormatOptions, format_module_ast};
+use ruff_python_parser::{ParseOptions, Parsed, parse};
+use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer, TriviaRanges};
+use ruff_text_size::Ranged;
+
+/// Why a cell could not be formatted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// The cell's code does not parse; the cell is left as it is.
+    #[error("{row}:{column}: {message}")]
+    Syntax {
+        /// 1-based line in the cell.
+        row: usize,
+        /// 1-based column (in characters) in the line.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
+    /// The formatter failed, or produced code that does not parse (a formatter bug; the cell is
+    /// left as it is).
+    #[error("internal formatter error: {0}")]
+    Internal(String),
+}
+
+/// The largest line width the formatter supports; `max_line_length = off` maps to it.
+pub const MAX_LINE_WIDTH: u16 = 320;
+
+/// Formatter options for notebook cells, built from resolved settings.
+#[derive(Debug, Clone)]
+pub struct CellFormatter {
+    options: PyFormatOptions,
+}
+
+impl CellFormatter {
+    /// Options from settings (out-of-range values are clamped to what the formatter supports).
+    pub fn new(settings: &FormatSettings) -> Self {
+        let indent_width =
+            IndentWidth::try_from(settings.indent_width.value.clamp(1, 16)).unwrap_or_default();
+        let line_width = match settings.line_length.value {
+            LineLength::Columns(columns) => columns.clamp(1, MAX_LINE_WIDTH),
+            LineLength::Off => MAX_LINE_WIDTH,
+        };
+        let mut options = PyFormatOptions::from_source_type(PySourceType::Ipynb)
+            .with_indent_style(match settings.indent_style.value {
+                IndentStyle::Space => ruff_formatter::IndentStyle::Space,
+                IndentStyle::Tab => ruff_formatter::IndentStyle::Tab,
+            })
+            .with_indent_width(indent_width)
+            .with_line_width(LineWidth::try_from(line_width).unwrap_or_default())
+            .with_quote_style(match settings.quote_style.value {
+                QuoteStyle::Single => ruff_python_formatter::QuoteStyle::Single,
+                QuoteStyle::Double => ruff_python_formatter::QuoteStyle::Double,
+                QuoteStyle::Auto => ruff_python_formatter::QuoteStyle::Preserve,
+            })
+            .with_magic_trailing_comma(match settings.magic_trailing_comma.value {
+                MagicTrailingComma::Respect => ruff_python_formatter::MagicTrailingComma::Respect,
+                MagicTrailingComma::Ignore => ruff_python_formatter::MagicTrailingComma::Ignore,
+            })
+            .with_docstring_code(if settings.docstring_code.value {
+                ruff_python_formatter::DocstringCode::Enabled
+            } else {
+                ruff_python_formatter::DocstringCode::Disabled
+            });
+        if let Some(version) = settings.target_version.value {
+            options = options.with_target_version(PythonVersion {
+                major: version.major,
+                minor: version.minor,
+            });
+        }
+        CellFormatter { options }
+    }
+
+    /// Formats one cell's code. Returns `Ok(None)` when the code is already formatted.
+    ///
+    /// # Errors
+    /// [`FormatError::Syntax`] when the code does not parse, [`FormatError::Internal`] when the
+    /// formatter fails or its output would not parse.
+    pub fn format(&self, code: &str) -> Result<Option<String>, FormatError> {
+        // As ruff does for notebooks, each cell is formatted as if it ended with a newline.
+        let mut input = String::with_capacity(code.len() + 2);
+        input.push_str(code);
+        let crlf = code.contains("\r\n");
+        input.push_str(if crlf { "\r\n" } else { "\n" });
+
+        let parsed = parse_cell(&input).map_err(|err| err.into_format_error(code))?;
+        let keep_semicolon = ends_with_semicolon(&parsed, &input);
+
+        let options = self.options.clone().with_line_ending(if crlf {
+            LineEnding::CarriageReturnLineFeed
+        } else {
+            LineEnding::LineFeed
+        });
+        let trivia = TriviaRanges::from(parsed.tokens());
+        let formatted = format_module_ast(&parsed, &trivia, &input, options)
+            .map_err(|err| FormatError::Internal(err.to_string()))?;
+        let printed = formatted
+            .print()
+            .map_err(|err| FormatError::Internal(err.to_string()))?;
+        let mut output = printed.into_code();
+        for ending in ["\r\n", "\n"] {
+            if output.ends_with(ending) {
+                output.truncate(output.len() - ending.len());
+                break;
+            }
+        }
+        if output == code {
+            return Ok(None);
+        }
+
+        let reparsed = parse_cell(&output).map_err(|err| {
+            FormatError::Internal(format!(
+                "the formatted code does not parse ({})",
+                err.message
+            ))
+        })?;
+        if keep_semicolon && !ends_with_semicolon(&reparsed, &output) {
+            let Some(last) = last_statement(&reparsed) else {
+                return Err(FormatError::Internal("lost the last statement".to_owned()));
+            };
+            output.insert(last.end().to_usize(), ';');
+            parse_cell(&output).map_err(|err| {
+                FormatError::Internal(format!(
+                    "restoring the trailing semicolon broke the code ({})",
+                    err.message
+                ))
+            })?;
+        }
+        if output == code {
+            Ok(None)
+        } else {
+            Ok(Some(output))
+        }
+    }
+}
+
+/// Checks that `code` parses as a notebook cell (IPython syntax allowed).
+///
+/// # Errors
+/// [`FormatError::Syntax`] with the first parse error.
+pub fn check_parses(code: &str) -> Result<(), FormatError> {
+    parse_cell(code)
+        .map(|_| ())
+        .map_err(|err| err.into_format_error(code))
+}
+
+struct CellParseError {
+    offset: usize,
+    message: String,
+}
+
+impl CellParseError {
+    fn into_format_error(self, code: &str) -> FormatError {
+        let (row, column) = row_column(code, self.offset);
+        FormatError::Syntax {
+            row,
+            column,
+            message: self.message,
+        }
+    }
+}
+
+fn parse_cell(code: &str) -> Result<Parsed<Mod>, CellParseError> {
+    parse(code, ParseOptions::from(PySourceType::Ipynb)).map_err(|err| CellParseError {
+        offset: err.location.start().to_usize(),
+        message: err.error.to_string(),
+    })
+}
+
+fn last_statement(parsed: &Parsed<Mod>) -> Option<&Stmt> {
+    match parsed.syntax() {
+        Mod::Module(module) => module.body.last(),
+        Mod::Expression(_) => None,
+    }
+}
+
+/// `true` when the last top-level statement is followed by `;` (then only comments and
+/// whitespace): the semicolon that silences a cell's output.
+fn ends_with_semicolon(parsed: &Parsed<Mod>, source: &str) -> bool {
+    let Some(last) = last_statement(parsed) else {
+        return false;
+    };
+    let mut tokens = SimpleTokenizer::starts_at(last.end(), source)
+        .take_while(|token| !token.kind().is_comment())
+        .filter(|token| !token.kind().is_trivia());
+    matches!(tokens.next(), Some(token) if token.kind() == SimpleTokenKind::Semi)
+}
+
+/// 1-based row and column (in characters) of a byte offset; `\r\n`, `\n` and `\r` end lines.
+pub fn row_column(code: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(code.len());
+    let before = &code[..offset];
+    let mut row = 1;
+    let mut line_start = 0;
+    let bytes = before.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            row += 1;
+            line_start = i + 1;
+        }
+    }
+    (row, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,102 @@
+use super::*;
+use nbtidy_config::{FormatSettings, Setting, Settings};
+
+fn formatter() -> CellFormatter {
+    CellFormatter::new(&Settings::default().format)
+}
+
+fn fmt(code: &str) -> String {
+    formatter()
+        .format(code)
+        .unwrap()
+        .unwrap_or_else(|| code.to_owned())
+}
+
+#[test]
+fn formats_and_strips_the_final_newline() {
+    assert_eq!(fmt("x=1\ny  =  [1,2]\n"), "x = 1\ny = [1, 2]");
+    assert_eq!(fmt("x = 1"), "x = 1");
+    assert_eq!(formatter().format("x = 1").unwrap(), None);
+    assert_eq!(fmt(""), "");
+    assert_eq!(fmt("\n\n"), "");
+}
+
+#[test]
+fn keeps_every_cell_ending_semicolon() {
+    assert_eq!(fmt("import math;"), "import math;");
+    assert_eq!(fmt("x  =  1;"), "x = 1;");
+    assert_eq!(fmt("plt.plot(x);  # hide"), "plt.plot(x);  # hide");
+    assert_eq!(fmt("plt.plot( x ) ;"), "plt.plot(x);");
+    assert_eq!(fmt("del x;"), "del x;");
+    assert_eq!(fmt("assert x;"), "assert x;");
+    assert_eq!(fmt("a=1;b=2;"), "a = 1\nb = 2;");
+    assert_eq!(fmt("x = 1;\n# comment"), "x = 1;\n# comment");
+    // Semicolons that do not end the cell are removed, as ruff does.
+    assert_eq!(fmt("x = 1;\ny = 2"), "x = 1\ny = 2");
+}
+
+#[test]
+fn ipython_syntax_is_kept() {
+    assert_eq!(
+        fmt("!pip install numpy\n%matplotlib inline\nx=1\nx?"),
+        "!pip install numpy\n%matplotlib inline\nx = 1\nx?"
+    );
+    assert_eq!(fmt("%%time\nx=1"), "%%time\nx = 1");
+    assert_eq!(fmt("await asyncio.sleep( 1 )"), "await asyncio.sleep(1)");
+}
+
+#[test]
+fn syntax_errors_name_the_row_and_column() {
+    let err = formatter().format("x = 1\ny = (\n").unwrap_err();
+    let FormatError::Syntax { row, column, .. } = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!((row, column), (3, 1));
+    let err = formatter().format("a = 1\nb = 2 +").unwrap_err();
+    assert!(matches!(err, FormatError::Syntax { row: 2, .. }), "{err:?}");
+}
+
+#[test]
+fn options_reach_the_formatter() {
+    let mut settings: FormatSettings = Settings::default().format;
+    settings.indent_width = Setting {
+        value: 2,
+        origin: nbtidy_config::Origin::Cli,
+    };
+    settings.quote_style.value = nbtidy_config::QuoteStyle::Single;
+    settings.line_length.value = LineLength::Columns(20);
+    let out = CellFormatter::new(&settings)
+        .format("def f():\n    return \"a\", 'b', 1111111111, 2222222222")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        out,
+        "def f():\n  return (\n    'a',\n    'b',\n    1111111111,\n    2222222222,\n  )"
+    );
+    settings.indent_style.value = IndentStyle::Tab;
+    let out = CellFormatter::new(&settings)
+        .format("if x:\n    y = 1")
+        .unwrap()
+        .unwrap();
+    assert_eq!(out, "if x:\n\ty = 1");
+}
+
+#[test]
+fn crlf_code_stays_crlf() {
+    assert_eq!(fmt("x=1\r\ny=2\r\n"), "x = 1\r\ny = 2");
+}
+
+#[test]
+fn is_idempotent_on_tricky_cells() {
+    for code in [
+        "import math;",
+        "x = 1;  # c",
+        "%%capture out\nprint( 1 )",
+        "def f(a,):\n  return a",
+        "'''doc'''\nx=1",
+        "if True:\n    pass\n# trailing",
+    ] {
+        let once = fmt(code);
+        assert_eq!(fmt(&once), once, "not idempotent for {code:?}");
+    }
+}

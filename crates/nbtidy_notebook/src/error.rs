@@ -1,0 +1,62 @@
+//! Errors for notebooks that cannot be read.
+
+/// Why a file cannot be read as a notebook. Messages are written for users; the caller adds the
+/// path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotebookError {
+    /// The bytes are not UTF-8 (Jupyter writes UTF-8 only).
+    #[error("not UTF-8: invalid byte at line {line} column {column}")]
+    NotUtf8 {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column (bytes).
+        column: usize,
+    },
+    /// The text is not JSON (or the top level is not an object).
+    #[error("invalid JSON at line {line} column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// serde_json's description.
+        message: String,
+    },
+    /// An nbformat other than 4 (or 5).
+    #[error(
+        "nbformat {0} is not supported: nbtidy reads nbformat 4 (upgrade the file with `jupyter nbconvert --to notebook`)"
+    )]
+    UnsupportedVersion(String),
+    /// No `cells` key.
+    #[error("not a notebook: there is no `cells` list")]
+    NoCells,
+    /// `cells` is not a list.
+    #[error("not a notebook: `cells` is not a list")]
+    CellsNotList,
+}
+
+impl NotebookError {
+    pub(crate) fn from_json(err: &serde_json::Error) -> Self {
+        // serde_json appends " at line L column C" to its messages; we report them separately.
+        let full = err.to_string();
+        let message = match full.rfind(" at line ") {
+            Some(pos) => full[..pos].to_owned(),
+            None => full,
+        };
+        NotebookError::Json {
+            line: err.line(),
+            column: err.column(),
+            message,
+        }
+    }
+
+    /// 1-based `(line, column)` of the problem in the file, when there is one.
+    pub fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            NotebookError::NotUtf8 { line, column } | NotebookError::Json { line, column, .. } => {
+                Some((*line, *column))
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! Decoding and encoding of JSON string literals in a notebook's own escaping style.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+/// How a notebook file writes strings, detected from its bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Escaping {
+    /// The file is pure ASCII: every non-ASCII character is written as `\uXXXX`
+    /// (with surrogate pairs above U+FFFF), as Python's `json.dumps(ensure_ascii=True)` does.
+    pub ascii_only: bool,
+    /// `\u` escapes use upper-case hex digits (`\u00E9`) rather than lower-case (`\u00e9`).
+    pub upper_hex: bool,
+}
+
+impl Escaping {
+    /// Detects the escaping style of `json` (the file's text without BOM).
+    pub fn detect(json: &str) -> Self {
+        let ascii_only = json.is_ascii();
+        let mut upper_hex = false;
+        let bytes = json.as_bytes();
+        let mut from = 0;
+        while let Some(pos) = memchr_str(&json[from..], "\\u") {
+            let at = from + pos;
+            // Skip `\\u` (an escaped backslash followed by a `u`).
+            let mut backslashes = 0;
+            let mut i = at;
+            while i > 0 && bytes[i - 1] == b'\\' {
+                backslashes += 1;
+                i -= 1;
+            }
+            if backslashes % 2 == 0
+                && let Some(hex) = bytes.get(at + 2..at + 6)
+                && hex.iter().all(u8::is_ascii_hexdigit)
+                && let Some(letter) = hex.iter().find(|b| b.is_ascii_alphabetic())
+            {
+                upper_hex = letter.is_ascii_uppercase();
+                break;
+            }
+            from = at + 2;
+        }
+        Escaping {
+            ascii_only,
+            upper_hex,
+        }
+    }
+}
+
+fn memchr_str(haystack: &str, needle: &str) -> Option<usize> {
+    haystack.find(needle)
+}
+
+/// Decodes one JSON string literal (with its quotes). Borrows when there is no escape.
+///
+/// Returns `None` when `raw` is not a string (or holds a lone surrogate, which Rust strings cannot).
+pub fn decode(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if !inner.contains('\\') {
+        return Some(Cow::Borrowed(inner));
+    }
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+}
+
+/// Appends `text` as a JSON string literal (with quotes) to `out`, in the given style.
+///
+/// Matches Python's `json.dumps`: `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, other control
+/// characters as `\u00XX`; in ASCII-only mode also DEL and every non-ASCII character as `\uXXXX`.
+pub fn encode_into(out: &mut String, text: &str, escaping: Escaping) {
+    out.push('"');
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        let escape: Option<&str> = match c {
+            '"' => Some("\\\""),
+            '\\' => Some("\\\\"),
+            '\n' => Some("\\n"),
+            '\r' => Some("\\r"),
+            '\t' => Some("\\t"),
+            '\u{8}' => Some("\\b"),
+            '\u{c}' => Some("\\f"),
+            _ => None,
+        };
+        let needs_unicode = (c as u32) < 0x20 || (escaping.ascii_only && (c as u32) >= 0x7f);
+        if escape.is_none() && !needs_unicode {
+            continue;
+        }
+        out.push_str(&text[start..i]);
+        start = i + c.len_utf8();
+        if let Some(escape) = escape {
+            out.push_str(escape);
+            continue;
+        }
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            if escaping.upper_hex {
+                let _ = write!(out, "\\u{unit:04X}");
+            } else {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        }
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// `text` as a JSON string literal in the given style.
+pub fn encode(text: &str, escaping: Escaping) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    encode_into(&mut out, text, escaping);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RAW: Escaping = Escaping {
+        ascii_only: false,
+        upper_hex: false,
+    };
+    const ASCII: Escaping = Escaping {
+        ascii_only: true,
+        upper_hex: false,
+    };
+
+    #[test]
+    fn encodes_like_python_json_dumps() {
+        assert_eq!(encode("a\"b\\c\n\t\r", RAW), r#""a\"b\\c\n\t\r""#);
+        assert_eq!(
+            encode("\u{1}\u{8}\u{c}\u{7f}", RAW),
+            "\"\\u0001\\b\\f\u{7f}\""
+        );
+        assert_eq!(encode("é😀/", RAW), "\"é😀/\"");
+        assert_eq!(encode("é😀\u{7f}", ASCII), r#""\u00e9\ud83d\ude00\u007f""#);
+        let upper = Escaping {
+            ascii_only: true,
+            upper_hex: true,
+        };
+        assert_eq!(encode("é", upper), r#""\u00E9""#);
+    }
+
+    #[test]
+    fn decodes_with_and_without_escapes() {
+        assert!(matches!(decode(r#""plain""#), Some(Cow::Borrowed("plain"))));
+        assert_eq!(decode(r#""a\nb\u00e9""#).unwrap(), "a\nbé");
+        assert_eq!(decode("12"), None);
+        assert_eq!(decode(r#""\ud800""#), None);
+    }
+
+    #[test]
+    fn detects_escaping() {
+        assert_eq!(Escaping::detect(r#"{"a": "\u00e9"}"#), ASCII);
+        assert!(Escaping::detect(r#"{"a": "\u00E9"}"#).upper_hex);
+        assert!(!Escaping::detect(r#"{"a": "\\uABCD \u00e9"}"#).upper_hex);
+        assert!(!Escaping::detect("{\"a\": \"é\"}").ascii_only);
+    }
+}

@@ -1,0 +1,420 @@
+//! Read a Jupyter notebook as a borrowed skeleton and write new cell sources back by splicing
+//! them into the original bytes.
+//!
+//! This crate answers "which bytes are which cell's code" and "what are the new bytes of the file
+//! when these cells get new code". It does not format, lint or print.
+//!
+//! Invariants (fidelity is the product):
+//! 1. [`Notebook::splice`] with no edits returns the input bytes unchanged.
+//! 2. A spliced file differs from the original only inside the byte spans of the values that
+//!    were replaced (the `source` of changed cells, or JSON values a fix names).
+//! 3. A re-encoded source keeps the original's shape (list of lines or one string; `[]` / `""`
+//!    when empty), the element separators and indentation of the original list, the file's
+//!    line ending and its escaping style (raw UTF-8 or `\uXXXX`); lines whose text did not
+//!    change keep their original JSON bytes.
+//! 4. What Jupyter reads, we read: unknown and duplicate keys (last wins), `execution_count` on
+//!    any cell, nbformat 4.x and 5, `NaN` / `Infinity` / `-Infinity` anywhere outside strings,
+//!    a UTF-8 byte order mark (kept).
+
+mod classify;
+mod encode;
+mod error;
+pub mod json_string;
+mod skeleton;
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+pub use classify::{CodeKind, NotebookLanguage, classify_code};
+pub use error::NotebookError;
+pub use json_string::Escaping;
+
+/// A byte range in the notebook file.
+pub type Span = Range<usize>;
+
+const BOM: &str = "\u{feff}";
+
+/// A parsed notebook: the original text plus the spans of the values we care about.
+#[derive(Debug)]
+pub struct Notebook<'a> {
+    /// The whole file, BOM included.
+    text: &'a str,
+    cells: Vec<Cell>,
+    nbformat: (u64, u64),
+    language: NotebookLanguage,
+    metadata: Option<Span>,
+}
+
+/// The type of a cell as the notebook states it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CellType {
+    /// `"code"`
+    Code,
+    /// `"markdown"`
+    Markdown,
+    /// `"raw"`
+    Raw,
+    /// Any other string.
+    Other(String),
+    /// No `cell_type`, a non-string one, or a cell that is not an object.
+    Missing,
+}
+
+/// One cell: its type and the spans of its values (absolute byte ranges in the file).
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The stated cell type.
+    pub cell_type: CellType,
+    /// The `source` value (a string or a list of strings, if the notebook is valid).
+    pub source: Option<Span>,
+    /// The cell's `metadata` value.
+    pub metadata: Option<Span>,
+    /// The `outputs` value.
+    pub outputs: Option<Span>,
+    /// The `execution_count` value.
+    pub execution_count: Option<Span>,
+    /// The `id` value.
+    pub id: Option<Span>,
+}
+
+/// How a `source` value is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceShape {
+    /// One JSON string.
+    String,
+    /// A list of strings, one per line; the spans of the elements (absolute, quotes included).
+    Lines(Vec<Span>),
+}
+
+/// A decoded `source` value.
+#[derive(Debug, Clone)]
+pub struct CellSource<'a> {
+    /// The code (or text) of the cell: the elements joined.
+    pub text: Cow<'a, str>,
+    /// The value's shape in the file.
+    pub shape: SourceShape,
+    /// Span of the whole value.
+    pub span: Span,
+}
+
+/// Why a cell's `source` cannot be read as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SourceError {
+    /// The cell has no `source` key.
+    #[error("the cell has no `source`")]
+    Missing,
+    /// The `source` is neither a string nor a list of strings.
+    #[error("the cell's `source` is not a string or a list of strings")]
+    NotText,
+}
+
+impl<'a> Notebook<'a> {
+    /// Parses a notebook from the bytes of a `.ipynb` file.
+    ///
+    /// # Errors
+    /// Returns a [`NotebookError`] (with line and column where there is one) when the bytes are
+    /// not UTF-8, not JSON, not a JSON object, or not an nbformat 4 notebook.
+    pub fn parse(bytes: &'a [u8]) -> Result<Notebook<'a>, NotebookError> {
+        let text = std::str::from_utf8(bytes).map_err(|err| {
+            let (line, column) = line_col(bytes, err.valid_up_to());
+            NotebookError::NotUtf8 { line, column }
+        })?;
+        let bom = if text.starts_with(BOM) { BOM.len() } else { 0 };
+        let json = &text[bom..];
+        let raw = match skeleton::parse(json) {
+            Ok(raw) => raw,
+            Err(first) => {
+                let Some(sanitized) = sanitize_non_finite(json) else {
+                    return Err(NotebookError::from_json(&first));
+                };
+                skeleton::parse(&sanitized).map_err(|err| NotebookError::from_json(&err))?
+            }
+        };
+        Self::from_raw(text, bom, raw)
+    }
+
+    fn from_raw(
+        text: &'a str,
+        bom: usize,
+        raw: skeleton::RawNotebook,
+    ) -> Result<Notebook<'a>, NotebookError> {
+        let shift = |span: Span| span.start + bom..span.end + bom;
+        let number = |span: &Option<Span>| -> Option<String> {
+            span.as_ref().map(|s| {
+                text[s.start + bom..s.end + bom]
+                    .trim_matches('"')
+                    .to_owned()
+            })
+        };
+        let major_text = number(&raw.nbformat);
+        let minor_text = number(&raw.nbformat_minor);
+        let major = match &major_text {
+            None => {
+                if raw.worksheets && raw.cells.is_none() {
+                    return Err(NotebookError::UnsupportedVersion("3 or older".to_owned()));
+                }
+                4
+            }
+            Some(value) => match value.parse::<u64>() {
+                Ok(major @ (4 | 5)) => major,
+                _ => {
+                    return Err(NotebookError::UnsupportedVersion(value.clone()));
+                }
+            },
+        };
+        let minor = minor_text.and_then(|m| m.parse::<u64>().ok()).unwrap_or(0);
+        if raw.cells_not_list {
+            return Err(NotebookError::CellsNotList);
+        }
+        let Some(raw_cells) = raw.cells else {
+            return Err(NotebookError::NoCells);
+        };
+        let cells = raw_cells
+            .into_iter()
+            .map(|cell| Cell {
+                cell_type: match cell.cell_type.as_deref() {
+                    _ if cell.not_object => CellType::Missing,
+                    Some("code") => CellType::Code,
+                    Some("markdown") => CellType::Markdown,
+                    Some("raw") => CellType::Raw,
+                    Some(other) => CellType::Other(other.to_owned()),
+                    None => CellType::Missing,
+                },
+                source: cell.source.map(shift),
+                metadata: cell.metadata.map(shift),
+                outputs: cell.outputs.map(shift),
+                execution_count: cell.execution_count.map(shift),
+                id: cell.id.map(shift),
+            })
+            .collect();
+        let language = NotebookLanguage::decide(
+            raw.language_info_name.as_deref(),
+            raw.kernelspec_language.as_deref(),
+            raw.kernelspec_name.as_deref(),
+        );
+        Ok(Notebook {
+            text,
+            cells,
+            nbformat: (major, minor),
+            language,
+            metadata: raw.metadata.map(shift),
+        })
+    }
+
+    /// The original text of the file (BOM included).
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The cells, in notebook order.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// `(nbformat, nbformat_minor)`; a missing `nbformat` reads as 4, a missing minor as 0.
+    pub fn nbformat(&self) -> (u64, u64) {
+        self.nbformat
+    }
+
+    /// The notebook's language.
+    pub fn language(&self) -> &NotebookLanguage {
+        &self.language
+    }
+
+    /// Span of the notebook-level `metadata` value.
+    pub fn metadata_span(&self) -> Option<Span> {
+        self.metadata.clone()
+    }
+
+    /// The raw JSON text of a span.
+    pub fn slice(&self, span: &Span) -> &'a str {
+        &self.text[span.clone()]
+    }
+
+    /// Decodes the `source` of cell `index`.
+    ///
+    /// # Errors
+    /// [`SourceError`] when the cell has no source or it is not text.
+    ///
+    /// # Panics
+    /// When `index` is out of range.
+    pub fn source(&self, index: usize) -> Result<CellSource<'a>, SourceError> {
+        let span = self.cells[index]
+            .source
+            .clone()
+            .ok_or(SourceError::Missing)?;
+        let raw = &self.text[span.clone()];
+        if raw.starts_with('"') {
+            let text = json_string::decode(raw).ok_or(SourceError::NotText)?;
+            return Ok(CellSource {
+                text,
+                shape: SourceShape::String,
+                span,
+            });
+        }
+        if !raw.starts_with('[') {
+            return Err(SourceError::NotText);
+        }
+        let elements: Vec<&serde_json::value::RawValue> =
+            serde_json::from_str(raw).map_err(|_| SourceError::NotText)?;
+        let base = self.text.as_ptr() as usize;
+        let mut spans = Vec::with_capacity(elements.len());
+        let mut text: Cow<'a, str> = Cow::Borrowed("");
+        for element in elements {
+            let start = element.get().as_ptr() as usize - base;
+            let element_text = &self.text[start..start + element.get().len()];
+            let decoded = json_string::decode(element_text).ok_or(SourceError::NotText)?;
+            if spans.is_empty() {
+                text = decoded;
+            } else {
+                text.to_mut().push_str(&decoded);
+            }
+            spans.push(start..start + element_text.len());
+        }
+        Ok(CellSource {
+            text,
+            shape: SourceShape::Lines(spans),
+            span,
+        })
+    }
+
+    /// The VS Code language id of cell `index` (`metadata.vscode.languageId`), if any.
+    ///
+    /// # Panics
+    /// When `index` is out of range.
+    pub fn vscode_language(&self, index: usize) -> Option<String> {
+        let span = self.cells[index].metadata.as_ref()?;
+        let raw = &self.text[span.clone()];
+        if !raw.contains("languageId") {
+            return None;
+        }
+        let value: serde_json::Value = serde_json::from_str(raw).ok()?;
+        value
+            .get("vscode")?
+            .get("languageId")?
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// Classifies cell `index`: `None` when it is not a code cell of a Python notebook, else what
+    /// its code is. `text` is the cell's decoded source.
+    pub fn classify(&self, index: usize, text: &str) -> Option<CodeKind> {
+        if self.cells[index].cell_type != CellType::Code || !self.language.is_python() {
+            return None;
+        }
+        Some(classify_code(text, self.vscode_language(index).as_deref()))
+    }
+
+    /// The file's layout conventions, detected from its bytes.
+    pub fn style(&self) -> encode::FileStyle {
+        encode::FileStyle::detect(&self.text[self.bom_len()..])
+    }
+
+    fn bom_len(&self) -> usize {
+        if self.text.starts_with(BOM) {
+            BOM.len()
+        } else {
+            0
+        }
+    }
+
+    /// Encodes `new_text` as the new JSON value for the `source` of cell `index`, in the shape
+    /// and style of the original value.
+    ///
+    /// # Errors
+    /// [`SourceError`] when the original source cannot be read.
+    pub fn encode_source(
+        &self,
+        index: usize,
+        new_text: &str,
+        style: &encode::FileStyle,
+    ) -> Result<String, SourceError> {
+        let source = self.source(index)?;
+        Ok(encode::encode_source(self.text, &source, new_text, style))
+    }
+
+    /// Returns the file with each `(span, replacement)` spliced in; every other byte is kept.
+    ///
+    /// # Panics
+    /// When spans overlap or lie outside the file.
+    pub fn splice(&self, mut edits: Vec<(Span, String)>) -> Vec<u8> {
+        edits.sort_by_key(|(span, _)| span.start);
+        let extra: usize = edits.iter().map(|(_, text)| text.len()).sum();
+        let mut out = Vec::with_capacity(self.text.len() + extra);
+        let mut at = 0;
+        for (span, replacement) in edits {
+            assert!(span.start >= at, "overlapping edits");
+            out.extend_from_slice(&self.text.as_bytes()[at..span.start]);
+            out.extend_from_slice(replacement.as_bytes());
+            at = span.end;
+        }
+        out.extend_from_slice(&self.text.as_bytes()[at..]);
+        out
+    }
+
+    /// Replaces the sources of the given cells (`(cell index, new code)`) and returns the new file.
+    ///
+    /// # Errors
+    /// [`SourceError`] when an original source cannot be read.
+    pub fn with_sources(&self, sources: &[(usize, String)]) -> Result<Vec<u8>, SourceError> {
+        if sources.is_empty() {
+            return Ok(self.text.as_bytes().to_vec());
+        }
+        let style = self.style();
+        let mut edits = Vec::with_capacity(sources.len());
+        for (index, text) in sources {
+            let source = self.source(*index)?;
+            let encoded = encode::encode_source(self.text, &source, text, &style);
+            edits.push((source.span, encoded));
+        }
+        Ok(self.splice(edits))
+    }
+}
+
+pub use encode::{FileStyle, split_lines};
+
+/// 1-based line and column (in bytes) of byte offset `at`.
+fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = at
+        - before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, column)
+}
+
+/// Replaces `NaN`, `Infinity` and `-Infinity` tokens outside strings by same-length numbers so
+/// that serde_json accepts the text; every byte offset stays the same. `None` when there is no
+/// such token.
+fn sanitize_non_finite(json: &str) -> Option<String> {
+    let bytes = json.as_bytes();
+    let mut out: Option<Vec<u8>> = None;
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'N' && bytes[i..].starts_with(b"NaN") {
+            out.get_or_insert_with(|| bytes.to_vec())[i..i + 3].copy_from_slice(b"0.0");
+            i += 2;
+        } else if b == b'I' && bytes[i..].starts_with(b"Infinity") {
+            out.get_or_insert_with(|| bytes.to_vec())[i..i + 8].copy_from_slice(b"1.000000");
+            i += 7;
+        }
+        i += 1;
+    }
+    out.map(|bytes| String::from_utf8(bytes).expect("only ASCII bytes were replaced"))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,113 @@
+//! Command-line arguments (clap derive), validated into typed values.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use nbtidy_config::{IndentStyle, LineLength, Overrides, QuoteStyle};
+
+/// Format the Python code in Jupyter notebooks, changing nothing else.
+///
+/// Settings come from `.editorconfig` (see `README.md`); command-line flags win over it.
+#[derive(Debug, Parser)]
+#[command(name = "nbtidy", version, about, max_term_width = 100)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Format the code cells of notebooks in place.
+    ///
+    /// Only the `source` of code cells whose code changes is rewritten; every other byte of the
+    /// file stays as it is. Exit codes: 0 done (or nothing to do), 1 with --check/--diff when a
+    /// notebook would change, 2 when a notebook or setting could not be read.
+    Format(FormatArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FormatArgs {
+    /// Notebooks or directories to format (default: the current directory). `-` reads stdin.
+    pub paths: Vec<PathBuf>,
+
+    /// Write nothing; exit 1 and list the notebooks that would change.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Write nothing; print a unified diff of every cell that would change (exit 1 if any).
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Read one notebook on stdin and write the result to stdout; P picks the settings. When P
+    /// ends in `.py`, stdin is the code of one cell.
+    #[arg(long, value_name = "P")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Skip files and directories matching this glob (repeatable). Files named on the command
+    /// line are always formatted.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Maximum line length (a number from 1 to 320, or `off`).
+    #[arg(long, value_name = "N|off")]
+    pub line_length: Option<LineLength>,
+
+    /// Width of one indentation level (1 to 16).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub indent_width: Option<u8>,
+
+    /// Indent with spaces or tabs.
+    #[arg(long, value_name = "space|tab")]
+    pub indent_style: Option<IndentStyle>,
+
+    /// Quote style for strings (`auto` keeps each string's quotes).
+    #[arg(long, value_name = "single|double|auto")]
+    pub quote_style: Option<QuoteStyle>,
+
+    /// Print only errors and warnings, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl FormatArgs {
+    /// The settings the command line imposes on top of `.editorconfig`.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            indent_style: self.indent_style,
+            indent_width: self.indent_width,
+            line_length: self.line_length,
+            quote_style: self.quote_style,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_overrides() {
+        let args = Args::try_parse_from([
+            "nbtidy",
+            "format",
+            "--line-length",
+            "off",
+            "--indent-style",
+            "tab",
+            "--quote-style",
+            "single",
+            "--indent-width",
+            "2",
+            "a.ipynb",
+        ])
+        .unwrap();
+        let Command::Format(format) = args.command;
+        let overrides = format.overrides();
+        assert_eq!(overrides.line_length, Some(LineLength::Off));
+        assert_eq!(overrides.indent_style, Some(IndentStyle::Tab));
+        assert_eq!(overrides.quote_style, Some(QuoteStyle::Single));
+        assert_eq!(overrides.indent_width, Some(2));
+        assert!(Args::try_parse_from(["nbtidy", "format", "--indent-width", "0"]).is_err());
+        assert!(Args::try_parse_from(["nbtidy", "format", "--line-length", "wide"]).is_err());
+    }
+}

@@ -1,0 +1,407 @@
+//! `nbtidy format`: format the code cells of notebooks.
+//!
+//! Per notebook: read → settings → skeleton parse → format each Python code cell → splice the new
+//! sources into the original bytes → verify → write atomically (or report, for --check/--diff).
+//! One bad cell is reported and left as it is; one bad notebook is reported and skipped; the rest
+//! goes on. Notebooks are processed in parallel; reports are printed in path order.
+
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use nbtidy_config::{Resolved, Resolver, WarningKind};
+use nbtidy_format::{CellFormatter, FormatError};
+use nbtidy_notebook::{CodeKind, Notebook};
+use rayon::prelude::*;
+
+use crate::args::FormatArgs;
+use crate::{ExitStatus, diff, printer, walk};
+
+/// What to do with a notebook that would change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Write,
+    Check,
+    Diff,
+}
+
+/// What happened to one notebook.
+#[derive(Debug, Default)]
+struct Report {
+    /// Path as given or found (for messages).
+    display: String,
+    /// The notebook changed (or would change).
+    changed: bool,
+    /// An error: the notebook was not processed.
+    error: Option<String>,
+    /// Cells left as they are, with the reason (`path:cell N:ROW:COL: message`).
+    skipped_cells: Vec<String>,
+    /// Problems with `.editorconfig` values.
+    config_warnings: Vec<nbtidy_config::ConfigWarning>,
+    /// Unified diffs of changed cells (--diff).
+    diff: String,
+}
+
+/// The result of formatting one notebook's bytes.
+struct Formatted {
+    /// The new bytes, when anything changed.
+    new: Option<Vec<u8>>,
+    /// `(cell number, old code, new code)` of each changed cell.
+    changes: Vec<(usize, String, String)>,
+    /// Cells left unformatted: `(cell number, row, column, message)`.
+    skipped: Vec<(usize, usize, usize, String)>,
+}
+
+/// Runs `nbtidy format`.
+pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
+    let mode = if args.diff {
+        Mode::Diff
+    } else if args.check {
+        Mode::Check
+    } else {
+        Mode::Write
+    };
+    let resolver = Resolver::new(args.overrides());
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin || (args.stdin_filename.is_some() && args.paths.is_empty()) {
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.ipynb"));
+        return run_stdin(&resolver, &name, mode);
+    }
+
+    let exclude = walk::exclusions(&args.exclude)?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let notebooks = walk::notebooks(&paths, &exclude)?;
+    let reports: Vec<Report> = notebooks
+        .par_iter()
+        .map(|path| format_path(&resolver, path, mode))
+        .collect();
+    print_reports(&reports, mode, args.quiet)
+}
+
+fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStatus> {
+    let mut seen_config_warnings = BTreeSet::new();
+    let (mut changed, mut unchanged, mut errors, mut skipped_cells) = (0, 0, 0, 0);
+    for report in reports {
+        for warning in &report.config_warnings {
+            if seen_config_warnings.insert(warning.clone()) {
+                match warning.kind {
+                    WarningKind::InvalidValue => printer::error(&warning.to_string()),
+                    WarningKind::UnknownKey => printer::warning(&warning.to_string()),
+                }
+            }
+        }
+        if let Some(error) = &report.error {
+            printer::error(&format!("{}: {error}", report.display));
+            errors += 1;
+            continue;
+        }
+        for cell in &report.skipped_cells {
+            printer::warning(cell);
+        }
+        skipped_cells += report.skipped_cells.len();
+        if report.changed {
+            changed += 1;
+            match mode {
+                Mode::Check => {
+                    printer::out(format!("would reformat: {}\n", report.display).as_bytes())?
+                }
+                Mode::Diff => printer::out(report.diff.as_bytes())?,
+                Mode::Write => {}
+            }
+        } else {
+            unchanged += 1;
+        }
+    }
+    if !quiet {
+        let mut summary = match mode {
+            Mode::Write => format!(
+                "{} reformatted, {} left unchanged",
+                printer::plural(changed, "notebook"),
+                unchanged
+            ),
+            Mode::Check | Mode::Diff => format!(
+                "{} would be reformatted, {} already formatted",
+                printer::plural(changed, "notebook"),
+                unchanged
+            ),
+        };
+        if skipped_cells > 0 {
+            summary.push_str(&format!(
+                ", {} skipped",
+                printer::plural(skipped_cells, "cell")
+            ));
+        }
+        if errors > 0 {
+            summary.push_str(&format!(", {}", printer::plural(errors, "error")));
+        }
+        printer::note(&summary);
+    }
+    Ok(if errors > 0 {
+        ExitStatus::Error
+    } else if changed > 0 && mode != Mode::Write {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Settings for `path`, or the error message that stops it from being processed. Invalid values
+/// stop the notebook (nothing is written with a setting the user did not mean); unknown keys only
+/// warn.
+fn settings_for(resolver: &Resolver, path: &Path, report: &mut Report) -> Option<Resolved> {
+    match resolver.resolve(path) {
+        Ok(resolved) => {
+            report.config_warnings.clone_from(&resolved.warnings);
+            if resolved
+                .warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::InvalidValue)
+            {
+                report.error = Some(
+                    "not formatted: an `.editorconfig` value that applies to it is invalid"
+                        .to_owned(),
+                );
+                return None;
+            }
+            Some(resolved)
+        }
+        Err(err) => {
+            report.error = Some(err.to_string());
+            None
+        }
+    }
+}
+
+fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
+    let display = path.display().to_string();
+    let mut report = Report {
+        display: display.clone(),
+        ..Report::default()
+    };
+    let Some(resolved) = settings_for(resolver, path, &mut report) else {
+        return report;
+    };
+    if !resolved.settings.enabled.value {
+        return report;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            report.error = Some(format!("cannot read: {err}"));
+            return report;
+        }
+    };
+    let formatted = match format_notebook(&bytes, &resolved) {
+        Ok(formatted) => formatted,
+        Err(err) => {
+            report.error = Some(format!("{err:#}"));
+            return report;
+        }
+    };
+    report.skipped_cells = formatted
+        .skipped
+        .iter()
+        .map(|(cell, row, column, message)| {
+            format!("{display}:cell {cell}:{row}:{column}: {message}")
+        })
+        .collect();
+    let Some(new) = formatted.new else {
+        return report;
+    };
+    report.changed = true;
+    match mode {
+        Mode::Write => {
+            if let Err(err) = crate::write::write_atomic(path, &new) {
+                report.error = Some(format!("{err:#}"));
+                report.changed = false;
+            }
+        }
+        Mode::Diff => {
+            for (cell, old, new) in &formatted.changes {
+                report
+                    .diff
+                    .push_str(&diff::cell_diff(&display, *cell, old, new));
+            }
+        }
+        Mode::Check => {}
+    }
+    report
+}
+
+/// Formats every Python code cell of a notebook.
+fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
+    let notebook = Notebook::parse(bytes)?;
+    let mut result = Formatted {
+        new: None,
+        changes: Vec::new(),
+        skipped: Vec::new(),
+    };
+    if !notebook.language().is_python() {
+        return Ok(result);
+    }
+    let formatter = CellFormatter::new(&resolved.settings.format);
+    let mut sources = Vec::new();
+    for index in 0..notebook.cells().len() {
+        let number = index + 1;
+        let Ok(source) = notebook.source(index) else {
+            if notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code {
+                result
+                    .skipped
+                    .push((number, 1, 1, "the cell's source is not text".to_owned()));
+            }
+            continue;
+        };
+        if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
+            continue;
+        }
+        match formatter.format(&source.text) {
+            Ok(None) => {}
+            Ok(Some(new)) => {
+                result
+                    .changes
+                    .push((number, source.text.clone().into_owned(), new.clone()));
+                sources.push((index, new));
+            }
+            Err(FormatError::Syntax {
+                row,
+                column,
+                message,
+            }) => result.skipped.push((
+                number,
+                row,
+                column,
+                format!("syntax error, cell left unchanged: {message}"),
+            )),
+            Err(err @ FormatError::Internal(_)) => {
+                result
+                    .skipped
+                    .push((number, 1, 1, format!("{err}, cell left unchanged")));
+            }
+        }
+    }
+    if sources.is_empty() {
+        return Ok(result);
+    }
+    let new = notebook.with_sources(&sources)?;
+    verify(&notebook, &new, &sources)?;
+    result.new = Some(new);
+    Ok(result)
+}
+
+/// Reads the new bytes back: same cells, and each changed cell decodes to the intended code.
+fn verify(old: &Notebook<'_>, new: &[u8], sources: &[(usize, String)]) -> Result<()> {
+    let reread =
+        Notebook::parse(new).context("internal error: the rewritten notebook does not parse")?;
+    anyhow::ensure!(
+        reread.cells().len() == old.cells().len(),
+        "internal error: the rewritten notebook lost cells"
+    );
+    for (index, code) in sources {
+        let decoded = reread.source(*index)?;
+        anyhow::ensure!(
+            decoded.text == code.as_str(),
+            "internal error: cell {} did not round-trip",
+            index + 1
+        );
+    }
+    Ok(())
+}
+
+/// `--stdin-filename P -`: format stdin to stdout. On any error the input is echoed unchanged.
+fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus> {
+    let mut input = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut input)
+        .context("cannot read stdin")?;
+    let display = name.display().to_string();
+    let echo = |status: ExitStatus| -> Result<ExitStatus> {
+        if mode == Mode::Write {
+            printer::out(&input)?;
+        }
+        Ok(status)
+    };
+    let mut report = Report {
+        display: display.clone(),
+        ..Report::default()
+    };
+    let resolved = settings_for(resolver, name, &mut report);
+    for warning in &report.config_warnings {
+        match warning.kind {
+            WarningKind::InvalidValue => printer::error(&warning.to_string()),
+            WarningKind::UnknownKey => printer::warning(&warning.to_string()),
+        }
+    }
+    let Some(resolved) = resolved else {
+        printer::error(&format!("{display}: {}", report.error.unwrap_or_default()));
+        return echo(ExitStatus::Error);
+    };
+    if !resolved.settings.enabled.value {
+        return echo(ExitStatus::Success);
+    }
+    let is_cell = name.extension().is_some_and(|ext| ext == "py");
+    let (output, changes, skipped) = if is_cell {
+        let Ok(code) = String::from_utf8(input.clone()) else {
+            printer::error(&format!("{display}: stdin is not UTF-8"));
+            return echo(ExitStatus::Error);
+        };
+        if !nbtidy_notebook::classify_code(&code, None).is_python() {
+            return echo(ExitStatus::Success);
+        }
+        match CellFormatter::new(&resolved.settings.format).format(&code) {
+            Ok(None) => (None, Vec::new(), Vec::new()),
+            Ok(Some(new)) => (
+                Some(new.clone().into_bytes()),
+                vec![(1, code, new)],
+                Vec::new(),
+            ),
+            Err(err) => {
+                printer::error(&format!("{display}:{err}"));
+                return echo(ExitStatus::Error);
+            }
+        }
+    } else {
+        match format_notebook(&input, &resolved) {
+            Ok(formatted) => (formatted.new, formatted.changes, formatted.skipped),
+            Err(err) => {
+                printer::error(&format!("{display}: {err:#}"));
+                return echo(ExitStatus::Error);
+            }
+        }
+    };
+    for (cell, row, column, message) in &skipped {
+        printer::warning(&format!("{display}:cell {cell}:{row}:{column}: {message}"));
+    }
+    let changed = output.is_some();
+    match mode {
+        Mode::Write => printer::out(output.as_deref().unwrap_or(&input))?,
+        Mode::Diff => {
+            for (cell, old, new) in &changes {
+                let text = if is_cell {
+                    diff::cell_diff(&display, *cell, old, new)
+                        .replace(&format!(":cell {cell}\n"), "\n")
+                } else {
+                    diff::cell_diff(&display, *cell, old, new)
+                };
+                printer::out(text.as_bytes())?;
+            }
+        }
+        Mode::Check => {
+            if changed {
+                printer::out(format!("would reformat: {display}\n").as_bytes())?;
+            }
+        }
+    }
+    Ok(if changed && mode != Mode::Write {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,42 @@
+//! `nbtidy`: format the Python code in Jupyter notebooks, changing nothing else.
+//!
+//! `main` stays thin: parse the arguments, run the command, map the result to an exit code.
+
+mod args;
+mod commands;
+mod diff;
+mod printer;
+mod walk;
+mod write;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = args::Args::parse();
+    let result = match args.command {
+        args::Command::Format(format) => commands::format::run(&format),
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(err) => {
+            if printer::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            printer::error(&format!("{err:#}"));
+            ExitCode::from(ExitStatus::Error as u8)
+        }
+    }
+}
+
+/// Exit codes, the same for every command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExitStatus {
+    /// Nothing to report.
+    Success = 0,
+    /// Findings, or notebooks that would be reformatted.
+    Failure = 1,
+    /// The tool could not do its job: bad input, bad configuration, I/O error.
+    Error = 2,
+}

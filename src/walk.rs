@@ -1,0 +1,99 @@
+//! Finding the notebooks to work on.
+//!
+//! 1. A file named on the command line is always processed, whatever its name or the exclusions.
+//! 2. A directory is walked in parallel with the `ignore` crate: `.gitignore`, `.ignore` and git's
+//!    global excludes are respected, hidden files and directories (`.git`, `.ipynb_checkpoints`)
+//!    are skipped, and only `*.ipynb` files are taken.
+//! 3. `--exclude` globs are matched against the path relative to the walked directory and against
+//!    each of its components, so `--exclude drafts` and `--exclude 'drafts/*.ipynb'` both work.
+//! 4. The result is sorted and deduplicated, so output order never depends on thread timing.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use anyhow::{Context, Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::{WalkBuilder, WalkState};
+
+/// Builds the exclusion matcher from `--exclude` globs.
+pub fn exclusions(globs: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for glob in globs {
+        let trimmed = glob.trim_end_matches('/');
+        builder
+            .add(Glob::new(trimmed).with_context(|| format!("invalid --exclude glob `{glob}`"))?);
+    }
+    Ok(builder.build()?)
+}
+
+fn is_excluded(exclude: &GlobSet, relative: &Path) -> bool {
+    if exclude.is_empty() {
+        return false;
+    }
+    exclude.is_match(relative)
+        || relative
+            .components()
+            .any(|component| exclude.is_match(Path::new(component.as_os_str())))
+}
+
+/// The notebooks under `paths`, sorted.
+///
+/// # Errors
+/// When a path named on the command line does not exist.
+pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Result<Vec<PathBuf>> {
+    let found = Mutex::new(Vec::new());
+    for path in paths {
+        let metadata =
+            std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        if !metadata.is_dir() {
+            found
+                .lock()
+                .expect("no panics while locked")
+                .push(path.clone());
+            continue;
+        }
+        if !path.exists() {
+            bail!("{}: no such file or directory", path.display());
+        }
+        let root = path.clone();
+        WalkBuilder::new(path)
+            .hidden(true)
+            .git_ignore(true)
+            .git_global(true)
+            .git_exclude(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .build_parallel()
+            .run(|| {
+                let found = &found;
+                let root = &root;
+                Box::new(move |entry| {
+                    let Ok(entry) = entry else {
+                        return WalkState::Continue;
+                    };
+                    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                    if entry.depth() > 0 && is_excluded(exclude, relative) {
+                        return WalkState::Skip;
+                    }
+                    let is_file = entry
+                        .file_type()
+                        .is_some_and(|t| t.is_file() || t.is_symlink());
+                    if is_file
+                        && entry.path().extension().is_some_and(|ext| ext == "ipynb")
+                        && !entry.path().is_dir()
+                    {
+                        found
+                            .lock()
+                            .expect("no panics while locked")
+                            .push(entry.into_path());
+                    }
+                    WalkState::Continue
+                })
+            });
+    }
+    let mut found = found.into_inner().expect("no panics while locked");
+    found.sort();
+    found.dedup();
+    Ok(found)
+}

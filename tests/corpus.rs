@@ -1,0 +1,257 @@
+//! Fidelity over the shared corpus and the peer tools' fixtures: no-op round trips are
+//! byte-identical, formatting changes bytes only inside code-cell sources, a second run changes
+//! nothing, and non-Python notebooks are never touched.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::path::Path;
+
+use nbtidy_notebook::{Notebook, NotebookError, SourceShape};
+use support::*;
+
+/// `VALIDITY.tsv`: file → (parses as JSON, nbformat).
+fn validity() -> BTreeMap<String, (bool, String)> {
+    let text = std::fs::read_to_string(shared().join("peer-fixtures/VALIDITY.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            let file = cols.next()?.to_owned();
+            let json = cols.next()? == "yes";
+            let nbformat = cols.next().unwrap_or("").to_owned();
+            Some((file, (json, nbformat)))
+        })
+        .collect()
+}
+
+#[test]
+fn no_op_round_trip_is_byte_identical_everywhere() {
+    let shared = shared();
+    let validity = validity();
+    let mut checked = 0;
+    let mut reencoded = 0;
+    let mut rejected = Vec::new();
+    for root in ["corpus", "peer-fixtures"] {
+        for path in notebooks_under(&shared.join(root)) {
+            let bytes = std::fs::read(&path).unwrap();
+            match Notebook::parse(&bytes) {
+                Ok(notebook) => {
+                    assert!(
+                        notebook.with_sources(&[]).unwrap() == bytes,
+                        "no-op write changed {}",
+                        path.display()
+                    );
+                    // Re-encoding every list source split the Jupyter way (one line per
+                    // element) with its own text is also a no-op: unchanged lines keep their
+                    // bytes and the separators are the original's.
+                    let same: Vec<(usize, String)> = (0..notebook.cells().len())
+                        .filter_map(|i| {
+                            let source = notebook.source(i).ok()?;
+                            let SourceShape::Lines(spans) = &source.shape else {
+                                return None;
+                            };
+                            let jupyter_split =
+                                nbtidy_notebook::split_lines(&source.text).len() == spans.len();
+                            jupyter_split.then(|| (i, source.text.into_owned()))
+                        })
+                        .collect();
+                    reencoded += same.len();
+                    assert!(
+                        notebook.with_sources(&same).unwrap() == bytes,
+                        "re-encoding unchanged sources moved bytes in {}",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+                Err(err) => {
+                    let rel = path.strip_prefix(shared.join(root)).unwrap();
+                    rejected.push((root, rel.to_string_lossy().into_owned(), err));
+                }
+            }
+        }
+    }
+    assert!(checked >= 494 + 280, "only {checked} notebooks parsed");
+    assert!(reencoded > 20_000, "only {reencoded} sources re-encoded");
+    // Every rejected file is one Jupyter rejects too: not JSON, or not nbformat 4.
+    for (root, rel, err) in &rejected {
+        assert_eq!(
+            *root, "peer-fixtures",
+            "a corpus notebook was rejected: {rel}: {err}"
+        );
+        let (json, nbformat) = validity
+            .get(rel)
+            .unwrap_or_else(|| panic!("{rel} is not in VALIDITY.tsv: {err}"));
+        let explained = match err {
+            NotebookError::Json { .. } | NotebookError::NotUtf8 { .. } => !json,
+            NotebookError::UnsupportedVersion(_) => !nbformat.starts_with('4'),
+            NotebookError::NoCells | NotebookError::CellsNotList => true,
+        };
+        assert!(
+            explained,
+            "{rel} rejected ({err}) but VALIDITY.tsv says json={json} nbformat={nbformat}"
+        );
+    }
+}
+
+/// Files of non-Python kernels, from the corpus manifest.
+fn non_python_corpus_files() -> BTreeSet<String> {
+    let text = std::fs::read_to_string(shared().join("corpus/MANIFEST.tsv")).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let language = cols.get(8)?;
+            (!matches!(*language, "python" | "unknown")).then(|| cols[0].to_owned())
+        })
+        .collect()
+}
+
+fn format_tree_and_check(orig: &Path, work: &Path) {
+    let first = nbtidy(&[OsStr::new("format"), work.as_os_str()]);
+    assert!(
+        matches!(first.status.code(), Some(0 | 2)),
+        "format crashed: {}",
+        stderr(&first)
+    );
+    assert!(!stderr(&first).contains("panicked"), "{}", stderr(&first));
+    let checked = same_outside_tree(orig, work);
+    assert!(
+        checked.status.success(),
+        "bytes changed outside code sources:\n{}{}",
+        stdout(&checked),
+        stderr(&checked)
+    );
+    let after_first = snapshot_tree(work);
+    let second = nbtidy(&[OsStr::new("format"), work.as_os_str()]);
+    assert_eq!(
+        snapshot_tree(work),
+        after_first,
+        "a second run changed files"
+    );
+    assert!(
+        stderr(&second).contains("0 notebooks reformatted"),
+        "{}",
+        stderr(&second)
+    );
+    let check = nbtidy(&[
+        OsStr::new("format"),
+        OsStr::new("--check"),
+        work.as_os_str(),
+    ]);
+    assert_eq!(
+        check.status.code(),
+        first.status.code(),
+        "{}",
+        stderr(&check)
+    );
+    assert_eq!(
+        stdout(&check),
+        "",
+        "--check after format still lists notebooks"
+    );
+}
+
+#[test]
+fn format_corpus_changes_only_code_and_is_idempotent() {
+    let temp = tempfile::tempdir().unwrap();
+    let orig = shared().join("corpus");
+    let work = temp.path().join("corpus");
+    copy_tree(&orig, &work);
+    let before = snapshot_tree(&work);
+    format_tree_and_check(&orig, &work);
+    let after = snapshot_tree(&work);
+
+    let non_python = non_python_corpus_files();
+    assert!(non_python.len() >= 49, "{non_python:?}");
+    let mut changed = 0;
+    for ((path, old), (_, new)) in before.iter().zip(&after) {
+        let name = path.to_string_lossy().replace('\\', "/");
+        if non_python.contains(&name) {
+            assert_eq!(old, new, "non-Python notebook {name} changed");
+        }
+        changed += usize::from(old != new);
+    }
+    // Most Python notebooks of the corpus are not ruff-formatted.
+    assert!(changed > 350, "only {changed} notebooks changed");
+}
+
+#[test]
+fn format_peer_fixtures_without_crashing() {
+    let temp = tempfile::tempdir().unwrap();
+    let orig = shared().join("peer-fixtures");
+    let work = temp.path().join("peer-fixtures");
+    copy_tree(&orig, &work);
+    format_tree_and_check(&orig, &work);
+}
+
+/// Re-encodings of a sample of corpus notebooks in the styles other writers use.
+#[test]
+fn format_preserves_re_encoded_variants() {
+    let corpus = shared().join("corpus");
+    let non_python = non_python_corpus_files();
+    let sample: Vec<_> = notebooks_under(&corpus)
+        .into_iter()
+        .filter(|p| {
+            let rel = p
+                .strip_prefix(&corpus)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            !non_python.contains(&rel)
+        })
+        .step_by(12)
+        .collect();
+    assert!(sample.len() >= 30);
+    let temp = tempfile::tempdir().unwrap();
+    let orig = temp.path().join("orig");
+    let status = std::process::Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/make_variants.py"))
+        .arg(&orig)
+        .args(&sample)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let work = temp.path().join("work");
+    copy_tree(&orig, &work);
+    format_tree_and_check(&orig, &work);
+
+    let mut changed = BTreeMap::<String, usize>::new();
+    for (rel, new) in snapshot_tree(&work) {
+        let old = std::fs::read(orig.join(&rel)).unwrap();
+        let variant = rel.iter().next().unwrap().to_string_lossy().into_owned();
+        *changed.entry(variant.clone()).or_default() += usize::from(old != new);
+        let text = String::from_utf8(new).unwrap();
+        match variant.as_str() {
+            "crlf" => assert!(
+                !text.replace("\r\n", "").contains('\n'),
+                "{} has a bare LF",
+                rel.display()
+            ),
+            "ascii" => assert!(text.is_ascii(), "{} is no longer ASCII", rel.display()),
+            "compact" | "compact_spaced" => {
+                assert!(!text.contains('\n'), "{} gained a newline", rel.display());
+            }
+            "string_sources" => {
+                let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+                for cell in value["cells"].as_array().unwrap() {
+                    assert!(
+                        cell["source"].is_string(),
+                        "{} got a list source",
+                        rel.display()
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    // Every variant had real formatting work, not a vacuous pass.
+    for (variant, count) in &changed {
+        assert!(
+            *count > 10,
+            "variant {variant}: only {count} notebooks changed"
+        );
+    }
+    assert_eq!(changed.len(), 8, "{changed:?}");
+}

@@ -1,0 +1,100 @@
+//! Shared helpers for the corpus and fixture tests: where `../shared` is, copying trees, running
+//! the binary and the independent checker.
+
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different subset of the helpers"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `../shared`, next to the repository (CI has it too).
+pub fn shared() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        dir.join("corpus").is_dir(),
+        "../shared/corpus is missing: these tests need the shared corpus beside the repository"
+    );
+    dir
+}
+
+/// Every `.ipynb` under `dir`, sorted.
+pub fn notebooks_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "ipynb") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Copies a directory tree (files only).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Runs `nbtidy ARGS...`.
+pub fn nbtidy(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nbtidy"))
+        .args(args)
+        .output()
+        .expect("the nbtidy binary runs")
+}
+
+/// `nbspans.py same-outside-tree ORIG NEW`: the independent fidelity checker.
+pub fn same_outside_tree(orig: &Path, new: &Path) -> Output {
+    Command::new("python3")
+        .arg(shared().join("tools/nbspans.py"))
+        .arg("same-outside-tree")
+        .arg(orig)
+        .arg(new)
+        .output()
+        .expect("python3 runs ../shared/tools/nbspans.py")
+}
+
+/// Reads every file under `dir` into (relative path, bytes), sorted.
+pub fn snapshot_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Text of a process's stderr.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Text of a process's stdout.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
@@ -36,24 +36,34 @@ fn is_excluded(exclude: &GlobSet, relative: &Path) -> bool {
             .any(|component| exclude.is_match(Path::new(component.as_os_str())))
 }
 
-/// The notebooks under `paths`, sorted.
-///
-/// # Errors
-/// When a path named on the command line does not exist.
-pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Result<Vec<PathBuf>> {
+/// What the walk found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Notebooks to process, sorted, each file once.
+    pub notebooks: Vec<PathBuf>,
+    /// Paths named on the command line that cannot be read (`path: reason`).
+    pub errors: Vec<String>,
+}
+
+/// The notebooks under `paths`, sorted; a path that cannot be read is reported, the others
+/// are still walked.
+pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
     let found = Mutex::new(Vec::new());
+    let mut errors = Vec::new();
     for path in paths {
-        let metadata =
-            std::fs::metadata(path).with_context(|| format!("{}: cannot read", path.display()))?;
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) => {
+                errors.push(format!("{}: cannot read: {err}", path.display()));
+                continue;
+            }
+        };
         if !metadata.is_dir() {
             found
                 .lock()
                 .expect("no panics while locked")
-                .push(path.clone());
+                .push(tidy(path));
             continue;
-        }
-        if !path.exists() {
-            bail!("{}: no such file or directory", path.display());
         }
         let root = path.clone();
         WalkBuilder::new(path)
@@ -86,7 +96,7 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Result<Vec<PathBuf>> {
                         found
                             .lock()
                             .expect("no panics while locked")
-                            .push(entry.into_path());
+                            .push(tidy(entry.path()));
                     }
                     WalkState::Continue
                 })
@@ -95,5 +105,20 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Result<Vec<PathBuf>> {
     let mut found = found.into_inner().expect("no panics while locked");
     found.sort();
     found.dedup();
-    Ok(found)
+    // The same file reached twice (`a.ipynb` and `./a.ipynb`, or through a symlink) is processed
+    // once: two threads must never rewrite one file.
+    let mut seen = std::collections::HashSet::new();
+    found.retain(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
+    Found {
+        notebooks: found,
+        errors,
+    }
+}
+
+/// `./a.ipynb` → `a.ipynb`, for messages.
+fn tidy(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .ok()
+        .filter(|rest| !rest.as_os_str().is_empty())
+        .map_or_else(|| path.to_path_buf(), Path::to_path_buf)
 }

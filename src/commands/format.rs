@@ -78,11 +78,16 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
     } else {
         args.paths.clone()
     };
-    let notebooks = walk::notebooks(&paths, &exclude)?;
-    let reports: Vec<Report> = notebooks
+    let found = walk::notebooks(&paths, &exclude);
+    let mut reports: Vec<Report> = found
+        .notebooks
         .par_iter()
         .map(|path| format_path(&resolver, path, mode))
         .collect();
+    reports.extend(found.errors.into_iter().map(|error| Report {
+        error: Some(error),
+        ..Report::default()
+    }));
     print_reports(&reports, mode, args.quiet)
 }
 
@@ -92,14 +97,15 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     for report in reports {
         for warning in &report.config_warnings {
             if seen_config_warnings.insert(warning.clone()) {
-                match warning.kind {
-                    WarningKind::InvalidValue => printer::error(&warning.to_string()),
-                    WarningKind::UnknownKey => printer::warning(&warning.to_string()),
-                }
+                print_config_warning(warning);
             }
         }
         if let Some(error) = &report.error {
-            printer::error(&format!("{}: {error}", report.display));
+            if report.display.is_empty() {
+                printer::error(error);
+            } else {
+                printer::error(&format!("{}: {error}", report.display));
+            }
             errors += 1;
             continue;
         }
@@ -151,6 +157,18 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     } else {
         ExitStatus::Success
     })
+}
+
+fn print_config_warning(warning: &nbtidy_config::ConfigWarning) {
+    match warning.kind {
+        WarningKind::InvalidValue => printer::error(&format!(
+            "{warning}; the notebooks it applies to are not formatted"
+        )),
+        WarningKind::OverriddenInvalidValue => {
+            printer::warning(&format!("{warning} (overridden on the command line)"));
+        }
+        WarningKind::UnknownKey => printer::warning(&warning.to_string()),
+    }
 }
 
 /// Settings for `path`, or the error message that stops it from being processed. Invalid values
@@ -334,10 +352,7 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
     };
     let resolved = settings_for(resolver, name, &mut report);
     for warning in &report.config_warnings {
-        match warning.kind {
-            WarningKind::InvalidValue => printer::error(&warning.to_string()),
-            WarningKind::UnknownKey => printer::warning(&warning.to_string()),
-        }
+        print_config_warning(warning);
     }
     let Some(resolved) = resolved else {
         printer::error(&format!("{display}: {}", report.error.unwrap_or_default()));

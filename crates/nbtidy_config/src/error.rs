@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// around: the value is invalid, or the `nbtidy_*` key is unknown.
 ///
 /// Displays as `{path}:{line}: {key} = {value}: {message}`, e.g.
-/// `/repo/.editorconfig:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab`; using 4`.
+/// `/repo/.editorconfig:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab``.
 ///
 /// The same line produces the same warning for every notebook it applies to; it is `Eq + Hash`
 /// so callers can report each one once.
@@ -21,8 +21,10 @@ pub struct ConfigWarning {
     pub key: String,
     /// The value as written.
     pub value: String,
-    /// What was wrong and what is used instead.
+    /// What was wrong (what the key expects, or that it is unknown).
     pub message: String,
+    /// For an invalid value: the value the setting falls back to. Empty for unknown keys.
+    pub fallback: String,
     /// Whether the value is invalid or the key unknown.
     pub kind: WarningKind,
 }
@@ -32,6 +34,8 @@ pub struct ConfigWarning {
 pub enum WarningKind {
     /// A known key with a value nbtidy cannot use (the setting falls back).
     InvalidValue,
+    /// An invalid value that a command-line flag overrides, so it changes nothing this run.
+    OverriddenInvalidValue,
     /// An `nbtidy_*` key nbtidy does not know (a typo, most likely); it is ignored.
     UnknownKey,
 }

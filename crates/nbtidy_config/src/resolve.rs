@@ -307,16 +307,23 @@ impl<'a> Lookup<'a> {
         None
     }
 
-    /// Turns the pending invalid values into warnings saying what is used instead.
-    fn flush(&mut self, using: impl Display) {
+    /// Turns the pending invalid values into warnings saying what is used instead. A value the
+    /// command line overrides anyway is [`WarningKind::OverriddenInvalidValue`].
+    fn flush(&mut self, using: impl Display, origin: &Origin) {
+        let kind = if *origin == Origin::Cli {
+            WarningKind::OverriddenInvalidValue
+        } else {
+            WarningKind::InvalidValue
+        };
         for invalid in self.pending.drain(..) {
             self.warnings.push(ConfigWarning {
                 path: invalid.entry.path.to_path_buf(),
                 line: invalid.entry.line,
                 key: invalid.key.to_owned(),
                 value: invalid.entry.value.clone(),
-                message: format!("{}; using {using}", invalid.expected),
-                kind: WarningKind::InvalidValue,
+                message: invalid.expected.to_owned(),
+                fallback: using.to_string(),
+                kind,
             });
         }
     }
@@ -332,7 +339,7 @@ impl<'a> Lookup<'a> {
     ) -> Setting<T> {
         let found = self.find(sources, parse, expected);
         let setting = pick(cli, found, default);
-        self.flush(&setting.value);
+        self.flush(&setting.value, &setting.origin);
         setting
     }
 
@@ -385,8 +392,8 @@ impl<'a> Lookup<'a> {
             );
             let setting = pick(None, found, None);
             match setting.value {
-                Some(version) => self.flush(version),
-                None => self.flush("the formatter's default"),
+                Some(version) => self.flush(version, &setting.origin),
+                None => self.flush("the formatter's default", &setting.origin),
             }
             setting
         };
@@ -445,7 +452,7 @@ impl<'a> Lookup<'a> {
             (IndentStyle::Space, None) => None,
         };
         let setting = pick(cli, found, DEFAULT_INDENT_WIDTH);
-        self.flush(setting.value);
+        self.flush(setting.value, &setting.origin);
         setting
     }
 }
@@ -469,6 +476,7 @@ fn unknown_keys(py: &Properties, notebook_only: &Properties) -> Vec<ConfigWarnin
                 Some(known) => format!("unknown key, ignored; did you mean `{known}`?"),
                 None => "unknown key, ignored".to_owned(),
             },
+            fallback: String::new(),
             kind: WarningKind::UnknownKey,
         })
         .collect()

@@ -386,13 +386,8 @@ fn invalid_target_version_warns_and_uses_the_formatter_default() {
         Setting::default_value(None)
     );
     assert_eq!(resolved.warnings.len(), 1);
-    assert!(
-        resolved.warnings[0]
-            .message
-            .ends_with("; using the formatter's default"),
-        "{}",
-        resolved.warnings[0]
-    );
+    assert_eq!(resolved.warnings[0].fallback, "the formatter's default");
+    assert_eq!(resolved.warnings[0].kind, crate::WarningKind::InvalidValue);
 }
 
 // ---------------------------------------------------------------- warnings and errors
@@ -421,15 +416,15 @@ fn bad_value_warns_and_falls_back_to_the_default() {
         shown,
         [
             format!(
-                "{}:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab`; using 4",
+                "{}:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab`",
                 file.display()
             ),
             format!(
-                "{}:4: max_line_length = 0: expected a whole number from 1 to 320 or `off`; using 88",
+                "{}:4: max_line_length = 0: expected a whole number from 1 to 320 or `off`",
                 file.display()
             ),
             format!(
-                "{}:6: quote_type = backtick: expected `single`, `double` or `auto`; using double",
+                "{}:6: quote_type = backtick: expected `single`, `double` or `auto`",
                 file.display()
             ),
         ]
@@ -439,6 +434,18 @@ fn bad_value_warns_and_falls_back_to_the_default() {
     assert_eq!(first.line, 3);
     assert_eq!(first.key, "indent_size");
     assert_eq!(first.value, "fuor");
+    let fallbacks: Vec<&str> = resolved
+        .warnings
+        .iter()
+        .map(|w| w.fallback.as_str())
+        .collect();
+    assert_eq!(fallbacks, ["4", "88", "double"]);
+    assert!(
+        resolved
+            .warnings
+            .iter()
+            .all(|w| w.kind == crate::WarningKind::InvalidValue)
+    );
 }
 
 #[test]
@@ -454,7 +461,7 @@ fn bad_value_in_one_view_falls_through_to_the_other() {
     );
     assert_eq!(resolved.warnings.len(), 1);
     assert_eq!(resolved.warnings[0].line, 5);
-    assert!(resolved.warnings[0].message.ends_with("; using 100"));
+    assert_eq!(resolved.warnings[0].fallback, "100");
 }
 
 #[test]
@@ -467,7 +474,11 @@ fn warning_names_the_value_in_use_when_the_cli_overrides() {
     let resolved = resolve_with(&dir, "a.ipynb", overrides);
     assert_eq!(resolved.settings.format.indent_width.value, 3);
     assert_eq!(resolved.warnings.len(), 1);
-    assert!(resolved.warnings[0].message.ends_with("; using 3"));
+    assert_eq!(resolved.warnings[0].fallback, "3");
+    assert_eq!(
+        resolved.warnings[0].kind,
+        crate::WarningKind::OverriddenInvalidValue
+    );
 }
 
 #[test]

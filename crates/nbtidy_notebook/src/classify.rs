@@ -153,7 +153,20 @@ pub fn classify_code(text: &str, vscode_language: Option<&str>) -> CodeKind {
     {
         return CodeKind::OtherLanguage(lang.to_owned());
     }
-    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .peekable();
+    // Under a Python-body cell magic, the body's first line is checked too: IPython runs a
+    // one-line body like `%%time\ncd /tmp` through automagic.
+    if lines.peek().is_some_and(|line| {
+        line.trim_start()
+            .strip_prefix("%%")
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|name| PYTHON_BODY_CELL_MAGICS.contains(&name))
+    }) {
+        lines.next();
+    }
     if let Some(first) = lines.next() {
         let mut tokens = first.split_whitespace();
         if let Some(token) = tokens.next()
@@ -325,6 +338,11 @@ mod tests {
             CodeKind::Python
         );
         assert_eq!(classify_code("time.sleep(1)", None), CodeKind::Python);
+        assert_eq!(
+            classify_code("%%time\ncd /tmp", None),
+            CodeKind::Automagic("cd".into())
+        );
+        assert_eq!(classify_code("%%time\nx = 1", None), CodeKind::Python);
     }
 
     #[test]

@@ -44,8 +44,8 @@ impl NotebookError {
             None => full,
         };
         NotebookError::Json {
-            line: err.line(),
-            column: err.column(),
+            line: err.line().max(1),
+            column: err.column().max(1),
             message,
         }
     }

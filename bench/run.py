@@ -1,0 +1,789 @@
+#!/usr/bin/env python3
+"""nbtidy benchmark: one command, `python3 bench/run.py`.
+
+Builds nbtidy in release mode, installs the anchors (ruff 0.17.x and, where
+they install, black[jupyter], nbqa, nbstripout, nb-clean) into a venv under
+bench/work/, copies the shared notebook corpus into bench/work/corpus and
+measures every case with the commands alternating run by run (A B C A B C ...).
+
+Per child process it records wall time (time.perf_counter around spawn and
+reap), user+sys CPU time and peak RSS (both from os.wait4 for that one child;
+ru_maxrss is KiB on Linux and is the largest single process among the child
+and the descendants it reaped, not a sum). It reports medians of wall and CPU
+time and the maximum peak RSS, prints a Markdown table and overwrites
+bench/RESULTS.md.
+
+Pure standard library; Linux only (os.wait4, /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORK = BENCH / "work"
+VENV = WORK / "venv"
+VENV_BIN = VENV / "bin"
+CORPUS = WORK / "corpus"
+LOGS = WORK / "logs"
+RESULTS = BENCH / "RESULTS.md"
+DEFAULT_CORPUS_SRC = ROOT.parent / "shared" / "corpus"
+SINGLE_NOTEBOOK = "ageron__handson-ml3/12_custom_models_and_training_with_tensorflow.ipynb"
+STARTUP_CELL = 'x = {  "a":37,"b":42,\n"c":927}\nprint( x )\n'
+
+# What gets pip-installed: (anchor name, requirement, executables it must provide).
+ANCHORS = [
+    ("ruff", "ruff==0.17.*", ["ruff"]),
+    ("black", "black[jupyter]", ["black"]),
+    ("nbqa", "nbqa", ["nbqa"]),
+    ("nbstripout", "nbstripout", ["nbstripout"]),
+    ("nb-clean", "nb-clean", ["nb-clean"]),
+]
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def rel(path: Path) -> str:
+    """A path relative to the repo root (the children's working directory)."""
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def capture(argv: list[str], timeout: float = 120, **kw) -> tuple[int, str]:
+    """Run a helper command (not measured); return (exit code, stdout+stderr)."""
+    try:
+        p = subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, errors="replace", **kw
+        )
+        return p.returncode, (p.stdout + p.stderr).strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return -1, f"{type(e).__name__}: {e}"
+
+
+# --------------------------------------------------------------------------------------
+# Setup: build, venv, corpus
+# --------------------------------------------------------------------------------------
+
+
+def target_dir() -> Path:
+    env = os.environ.get("CARGO_TARGET_DIR")
+    return (ROOT / env) if env else ROOT / "target"
+
+
+def build(skip: bool) -> Path:
+    exe = target_dir() / "release" / "nbtidy"
+    if skip:
+        log("skipping cargo build (--no-build)")
+    else:
+        log("cargo build --release --locked ...")
+        t0 = time.perf_counter()
+        p = subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT)
+        if p.returncode != 0:
+            sys.exit(f"cargo build --release --locked failed with exit code {p.returncode}")
+        log(f"build done in {time.perf_counter() - t0:.1f} s")
+    if not exe.is_file():
+        sys.exit(f"{exe} not found")
+    return exe
+
+
+@dataclass
+class Anchor:
+    name: str
+    requirement: str
+    available: bool = False
+    version: str = ""
+    reason: str = ""
+
+
+def install_anchors(skip: bool) -> dict[str, Anchor]:
+    anchors = {name: Anchor(name, req) for name, req, _ in ANCHORS}
+    if not (VENV_BIN / "python").exists():
+        log(f"creating venv {rel(VENV)}")
+        p = subprocess.run([sys.executable, "-m", "venv", str(VENV)])
+        if p.returncode != 0:
+            for a in anchors.values():
+                a.reason = "could not create the venv"
+            return anchors
+    py = str(VENV_BIN / "python")
+    for name, req, exes in ANCHORS:
+        a = anchors[name]
+        if not skip:
+            # ruff: --upgrade so an older 0.17.x in a reused venv moves to the latest 0.17.x.
+            argv = [py, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+            argv += ["--upgrade", req] if name == "ruff" else [req]
+            log(f"pip install {req} ...")
+            code, out = capture(argv, timeout=600)
+            if code != 0:
+                tail = " | ".join(out.splitlines()[-3:])
+                a.reason = f"pip install {req!r} failed (exit {code}): {tail}"
+                log(a.reason)
+                continue
+        missing = [e for e in exes if not (VENV_BIN / e).exists()]
+        if missing:
+            a.reason = f"not installed in {rel(VENV)} (missing {', '.join(missing)})"
+            continue
+        code, out = capture([str(VENV_BIN / exes[0]), "--version"], timeout=60)
+        if code != 0:
+            a.reason = f"`{exes[0]} --version` failed (exit {code}): {out[-200:]}"
+            continue
+        a.available = True
+        a.version = out.splitlines()[0] if out else "?"
+    if anchors["nbqa"].available and not anchors["black"].available:
+        anchors["nbqa"].available = False
+        anchors["nbqa"].reason = "black is unavailable, so `nbqa black` cannot run"
+    return anchors
+
+
+def copy_corpus(src: Path) -> None:
+    if CORPUS.exists():
+        shutil.rmtree(CORPUS)
+    shutil.copytree(src, CORPUS, symlinks=True)
+    # The shared copy may be read-only; the benchmark copy must be writable.
+    for dirpath, dirnames, filenames in os.walk(CORPUS):
+        for n in dirnames + filenames:
+            p = os.path.join(dirpath, n)
+            if not os.path.islink(p):
+                os.chmod(p, os.stat(p).st_mode | 0o200)
+
+
+def snapshot(path: Path) -> str:
+    """A digest of every file's relative path and content (to prove check modes write nothing)."""
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames.sort()
+        for n in sorted(filenames):
+            p = Path(dirpath, n)
+            h.update(str(p.relative_to(path)).encode() + b"\0")
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def notebooks() -> list[Path]:
+    return sorted(CORPUS.rglob("*.ipynb"))
+
+
+def corpus_composition(files: list[Path]) -> dict[str, int]:
+    """Classify the notebooks the way formatters decide whether a notebook is Python."""
+    c = {
+        "total": 0,
+        "python (language_info.name)": 0,
+        "no language_info (kernelspec only or none)": 0,
+        "other language": 0,
+        "invalid JSON": 0,
+        "bytes": 0,
+    }
+    for f in files:
+        c["total"] += 1
+        c["bytes"] += f.stat().st_size
+        try:
+            nb = json.loads(f.read_bytes())
+        except ValueError:
+            c["invalid JSON"] += 1
+            continue
+        md = nb.get("metadata") if isinstance(nb, dict) else None
+        li = md.get("language_info") if isinstance(md, dict) else None
+        name = li.get("name") if isinstance(li, dict) else None
+        if name is None:
+            c["no language_info (kernelspec only or none)"] += 1
+        elif str(name).lower() == "python":
+            c["python (language_info.name)"] += 1
+        else:
+            c["other language"] += 1
+    return c
+
+
+# --------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cmd:
+    key: str  # unique id, also the log file stem
+    tool: str  # "nbtidy", "ruff", "black", ...
+    label: str  # row label in the table
+    argv: list[str]
+    display: str = ""  # the command as shown in RESULTS.md (default: the argv)
+    slow: bool = False  # uses --slow-runs instead of --runs
+    writes: bool = False  # re-copy the corpus before every run
+    stdin: Path | None = None
+    ok_codes: tuple[int, ...] = (0, 1)
+    black_cache: bool = False  # give each run a fresh, empty BLACK_CACHE_DIR
+    samples: list[dict] = field(default_factory=list)
+    warmups: list[dict] = field(default_factory=list)
+    dropped: str = ""  # why measuring stopped early
+
+    def shown(self) -> str:
+        return self.display or shlex.join(self.argv)
+
+
+@dataclass
+class Case:
+    key: str
+    title: str
+    cmds: list[Cmd]
+    runs: int
+    slow_runs: int
+    reference_only: bool = False
+    note: str = ""
+
+
+def child_env(cmd: Cmd, run_id: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "BLACK_", "NBQA_"))}
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["NO_COLOR"] = "1"
+    env.pop("PYTHONPATH", None)
+    if cmd.black_cache:
+        cache = WORK / "black-cache" / run_id
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir(parents=True)
+        env["BLACK_CACHE_DIR"] = str(cache)
+    return env
+
+
+def measure(cmd: Cmd, timeout: float, run_id: str, corpus_src: Path) -> dict:
+    if cmd.writes:
+        copy_corpus(corpus_src)
+    env = child_env(cmd, run_id)
+    out_path = LOGS / f"{cmd.key}.stdout"
+    err_path = LOGS / f"{cmd.key}.stderr"
+    stdin = open(cmd.stdin, "rb") if cmd.stdin else subprocess.DEVNULL
+    try:
+        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+            t0 = time.perf_counter()
+            try:
+                p = subprocess.Popen(
+                    cmd.argv, cwd=ROOT, env=env, stdin=stdin, stdout=out, stderr=err,
+                    start_new_session=True,
+                )
+            except OSError as e:
+                return {"error": f"could not start: {e}", "rc": None}
+            timed_out = threading.Event()
+
+            def kill() -> None:
+                timed_out.set()
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+            timer = threading.Timer(timeout, kill)
+            timer.start()
+            try:
+                _, status, ru = os.wait4(p.pid, 0)
+            finally:
+                timer.cancel()
+            wall = time.perf_counter() - t0
+    finally:
+        if cmd.stdin:
+            stdin.close()
+    rc = os.waitstatus_to_exitcode(status)
+    p.returncode = rc  # reaped by wait4; keep Popen from trying again
+    # Kill anything the command left behind in its session (e.g. stray workers).
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if cmd.black_cache:
+        shutil.rmtree(env["BLACK_CACHE_DIR"], ignore_errors=True)
+    sample = {
+        "wall": wall,
+        "cpu": ru.ru_utime + ru.ru_stime,
+        "rss_kib": ru.ru_maxrss,
+        "rc": rc,
+    }
+    if timed_out.is_set():
+        sample["error"] = f"timed out after {timeout:.0f} s (killed)"
+    elif rc < 0:
+        sample["error"] = f"killed by signal {-rc} ({signal.Signals(-rc).name})"
+    return sample
+
+
+def run_case(case: Case, args, corpus_src: Path) -> None:
+    cmds = case.cmds
+    log(f"case {case.key}: " + ", ".join(c.label for c in cmds))
+    want = {c.key: (case.slow_runs if c.slow else case.runs) for c in cmds}
+    before = snapshot(CORPUS)
+    # Warm-up rounds, alternating, then measured rounds, alternating.
+    for w in range(args.warmup):
+        for c in cmds:
+            if c.dropped:
+                continue
+            s = measure(c, args.timeout, f"{c.key}-w{w}", corpus_src)
+            c.warmups.append(s)
+            log(f"  warm-up {c.label}: {fmt_sample(s)}")
+            if "error" in s and ("timed out" in s["error"] or "could not start" in s["error"]):
+                c.dropped = s["error"]
+    rounds = max(want.values(), default=0)
+    for r in range(rounds):
+        for c in cmds:
+            if c.dropped or len(c.samples) >= want[c.key]:
+                continue
+            s = measure(c, args.timeout, f"{c.key}-{r}", corpus_src)
+            c.samples.append(s)
+            if args.verbose or c.slow:
+                log(f"  run {r + 1} {c.label}: {fmt_sample(s)}")
+            if "error" in s and ("timed out" in s["error"] or "could not start" in s["error"]):
+                c.dropped = s["error"]
+    after = snapshot(CORPUS)
+    if after != before:
+        writers = [c.label for c in cmds if not c.writes]
+        log(f"WARNING: the corpus changed during case {case.key} ({', '.join(writers)}); re-copying")
+        case.note += " WARNING: the corpus copy changed during this case although the commands are check-only; it was re-copied."
+        copy_corpus(corpus_src)
+
+
+def fmt_sample(s: dict) -> str:
+    if "wall" not in s:
+        return s.get("error", "?")
+    txt = f"{s['wall'] * 1000:.0f} ms wall, {s['cpu'] * 1000:.0f} ms cpu, {s['rss_kib'] / 1024:.1f} MiB, exit {s['rc']}"
+    if "error" in s:
+        txt += f" [{s['error']}]"
+    return txt
+
+
+def stats(c: Cmd) -> dict | None:
+    ok = [s for s in c.samples if "wall" in s and "error" not in s]
+    if not ok:
+        return None
+    walls = [s["wall"] * 1000 for s in ok]
+    return {
+        "n": len(ok),
+        "wall": statistics.median(walls),
+        "wall_min": min(walls),
+        "wall_max": max(walls),
+        "cpu": statistics.median(s["cpu"] * 1000 for s in ok),
+        "rss": max(s["rss_kib"] for s in ok) / 1024,
+    }
+
+
+def exit_summary(c: Cmd) -> str:
+    allruns = c.warmups + c.samples
+    codes: dict[str, int] = {}
+    for s in allruns:
+        k = "err" if s.get("rc") is None else str(s["rc"])
+        codes[k] = codes.get(k, 0) + 1
+    txt = ", ".join(f"{k}×{v}" for k, v in sorted(codes.items()))
+    bad = [k for k in codes if k == "err" or int(k) not in c.ok_codes]
+    return txt + (" ⚠" if bad else "")
+
+
+# --------------------------------------------------------------------------------------
+# Output parsing (skip / error counts)
+# --------------------------------------------------------------------------------------
+
+SUMMARY_RE = re.compile(r"(would be reformatted|already formatted|left unchanged|would fail)")
+
+
+def summary_line(text: str) -> str:
+    lines = [l.strip() for l in text.splitlines() if SUMMARY_RE.search(l)]
+    return lines[-1] if lines else ""
+
+
+def read_log(cmd: Cmd, stream: str) -> str:
+    p = LOGS / f"{cmd.key}.{stream}"
+    return p.read_text(errors="replace") if p.exists() else ""
+
+
+def nbtidy_counts(cmd: Cmd) -> dict:
+    err = read_log(cmd, "stderr")
+    out = read_log(cmd, "stdout")
+    d = {"summary": summary_line(err) or summary_line(out)}
+    m = re.search(r"(\d+) notebooks? would be reformatted", d["summary"])
+    d["would_reformat"] = int(m.group(1)) if m else None
+    m = re.search(r"(\d+) already formatted", d["summary"])
+    d["already"] = int(m.group(1)) if m else None
+    m = re.search(r"(\d+) cells? skipped", d["summary"])
+    d["cells_skipped"] = int(m.group(1)) if m else 0
+    d["warning_lines"] = sum(1 for l in err.splitlines() if l.startswith("warning:"))
+    d["error_lines"] = sum(1 for l in err.splitlines() if l.startswith("error:"))
+    d["notebooks_with_warnings"] = len(
+        {l.split(":cell")[0] for l in err.splitlines() if l.startswith("warning:")}
+    )
+    return d
+
+
+RUFF_DIAG_RE = re.compile(r"^(?P<path>.+?\.ipynb)(?::cell \d+)?(?::\d+:\d+)?: (?P<kind>[A-Za-z-]+(?:\[[^\]]*\])?): ")
+
+
+def ruff_counts(ruff: Path, target: str, total: int) -> dict:
+    """One extra, unmeasured run with concise output: one line per notebook problem."""
+    argv = [str(ruff), "format", "--check", "--no-cache", "--isolated", "--output-format", "concise", target]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RUFF_")}
+    try:
+        p = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, errors="replace", timeout=600)
+    except subprocess.TimeoutExpired:
+        return {"error": "timed out"}
+    text = p.stdout + "\n" + p.stderr
+    kinds: dict[str, set] = {}
+    for line in text.splitlines():
+        m = RUFF_DIAG_RE.match(line)
+        if m:
+            kinds.setdefault(m.group("kind"), set()).add(m.group("path"))
+        elif line.startswith("error:") or "Failed to" in line:
+            kinds.setdefault("error", set()).add(line)
+    unformatted = kinds.pop("unformatted", set())
+    error_files = set().union(*kinds.values()) if kinds else set()
+    summ = summary_line(text)
+    m = re.search(r"(\d+) files? would be reformatted", summ)
+    would = int(m.group(1)) if m else len(unformatted)
+    m = re.search(r"(\d+) files? already formatted", summ)
+    already = int(m.group(1)) if m else 0
+    return {
+        "command": shlex.join([rel(Path(argv[0]))] + argv[1:]),
+        "rc": p.returncode,
+        "summary": summ,
+        "would_reformat": would,
+        "already": already,
+        "error_files": len(error_files),
+        "error_kinds": {k: len(v) for k, v in sorted(kinds.items())},
+        "not_reported": total - would - already - len(error_files),
+        "stderr_failed_to_read": sum(1 for l in p.stderr.splitlines() if "Failed to read" in l),
+        "stderr_error_lines": sum(1 for l in p.stderr.splitlines() if l.startswith("error")),
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, str]:
+    info = {}
+    code, out = capture(["date", "-u"])
+    info["date"] = out if code == 0 else time.strftime("%a %b %d %H:%M:%S UTC %Y", time.gmtime())
+    code, out = capture(["nproc"])
+    info["nproc"] = out if code == 0 else str(os.cpu_count())
+    model = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info["cpu"] = model
+    info["kernel"] = f"{platform.system()} {platform.release()} {platform.machine()}"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["memory"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    info["python"] = platform.python_version()
+    return info
+
+
+def repo_info() -> dict[str, str]:
+    d = {}
+    code, out = capture(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT)
+    d["commit"] = out if code == 0 else "?"
+    code, out = capture(["git", "status", "--porcelain", "--", ".", ":!bench"], cwd=ROOT)
+    d["dirty"] = str(len(out.splitlines())) if code == 0 else "?"
+    code, out = capture(["rustc", "--version"], cwd=ROOT)
+    d["rustc"] = out if code == 0 else "?"
+    return d
+
+
+def table(cases: list[Case]) -> str:
+    head = (
+        "| Case | Command | Runs | Median wall (ms) | Wall min–max (ms) | Median CPU user+sys (ms) "
+        "| Peak RSS (MiB) | Wall vs ruff | CPU vs ruff | RSS vs ruff | Exit codes (all runs) |\n"
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
+    )
+    rows = []
+    for case in cases:
+        base = next((stats(c) for c in case.cmds if c.tool == "ruff" and c.key.endswith("ruff")), None)
+        for c in case.cmds:
+            st = stats(c)
+            title = case.title + (" *(different work, reference only)*" if case.reference_only else "")
+            if st is None:
+                why = c.dropped or "; ".join(sorted({s.get("error", "") for s in c.samples})) or "no runs"
+                rows.append(f"| {title} | {c.label} | 0 | — | — | — | — | — | — | — | {exit_summary(c)} ({why}) |")
+                continue
+
+            def ratio(k: str) -> str:
+                if base is None or case.reference_only or not base[k]:
+                    return "—"
+                return f"{st[k] / base[k]:.2f}×"
+
+            rows.append(
+                f"| {title} | {c.label} | {st['n']} | {st['wall']:.1f} | {st['wall_min']:.1f}–{st['wall_max']:.1f} "
+                f"| {st['cpu']:.1f} | {st['rss']:.1f} | {ratio('wall')} | {ratio('cpu')} | {ratio('rss')} | {exit_summary(c)} |"
+            )
+    return head + "\n".join(rows) + "\n"
+
+
+def ratio_lines(cases: list[Case]) -> list[str]:
+    lines = []
+    for case in cases:
+        if case.reference_only:
+            continue
+        nb = next((stats(c) for c in case.cmds if c.key.endswith("nbtidy")), None)
+        rf = next((stats(c) for c in case.cmds if c.key.endswith("ruff")), None)
+        if nb and rf:
+            lines.append(
+                f"- **{case.title}**: nbtidy / ruff = wall {nb['wall'] / rf['wall']:.2f}×, "
+                f"CPU {nb['cpu'] / rf['cpu']:.2f}×, peak RSS {nb['rss'] / rf['rss']:.2f}× "
+                f"({nb['wall']:.1f} vs {rf['wall']:.1f} ms wall)"
+            )
+    return lines
+
+
+def write_report(ctx: dict, cases: list[Case]) -> str:
+    m, r, anchors = ctx["machine"], ctx["repo"], ctx["anchors"]
+    L = []
+    L.append("# nbtidy benchmark results\n")
+    L.append("Produced by `python3 bench/run.py` (see `bench/README.md`); this file is overwritten on every run.\n")
+    L.append(f"- Date: `{m['date']}`")
+    L.append(f"- Machine: {m['nproc']} CPUs (nproc), {m['cpu']}, {m.get('memory', '?')} RAM, kernel {m['kernel']}")
+    L.append(f"- Repo: commit `{r['commit']}` plus {r['dirty']} uncommitted paths outside bench/ (the build includes them); {r['rustc']}")
+    L.append(f"- Run settings: {ctx['args']}")
+    L.append("")
+    L.append("## Tool versions\n")
+    L.append(f"- nbtidy: `{ctx['nbtidy_version']}` (`{rel(ctx['nbtidy'])}`, `cargo build --release --locked`)")
+    for a in anchors.values():
+        if a.available:
+            L.append(f"- {a.name}: `{a.version}` (pip `{a.requirement}`)")
+        else:
+            L.append(f"- {a.name}: **unavailable** — {a.reason}")
+    L.append(f"- Python (venv and runner): {m['python']}")
+    L.append("")
+    L.append("## Corpus\n")
+    comp = ctx["composition"]
+    L.append(
+        f"`{rel(CORPUS)}`, copied fresh from `{ctx['corpus_src']}` at the start of the run: "
+        f"{comp['total']} notebooks, {comp['bytes'] / 2**20:.1f} MiB. By `metadata.language_info.name`: "
+        f"{comp['python (language_info.name)']} python, {comp['no language_info (kernelspec only or none)']} without "
+        f"language_info, {comp['other language']} other languages, {comp['invalid JSON']} invalid JSON. "
+        f"Single-notebook case: `{rel(CORPUS / SINGLE_NOTEBOOK)}` "
+        f"({(CORPUS / SINGLE_NOTEBOOK).stat().st_size / 1024:.0f} KiB, a byte-identical copy of `../shared/corpus/{SINGLE_NOTEBOOK}`)."
+    )
+    L.append("")
+    L.append("## Commands\n")
+    L.append("Run from the repo root (`cwd` = repo root) with the venv's `bin/` first on `PATH`. "
+             "Within each case the commands alternate run by run (A B C A B C ...), after one warm-up round.\n")
+    for case in cases:
+        ro = " — *different work, reference only*" if case.reference_only else ""
+        L.append(f"**{case.title}**{ro}\n")
+        for c in case.cmds:
+            stdin = f" < {rel(c.stdin)}" if c.stdin else ""
+            L.append(f"- {c.label}: `{c.shown()}{stdin}`")
+        if case.note:
+            L.append(f"\n{case.note.strip()}")
+        L.append("")
+    L.append("## Results\n")
+    L.append("Median wall and median CPU (user+sys of the child and the descendants it reaped) over the measured runs; "
+             "peak RSS is the maximum `ru_maxrss` over the runs (largest single process, not a sum over worker processes). "
+             "Ratios are against the case's `ruff` row (> 1 means slower / bigger than ruff). "
+             "Exit codes count warm-up and measured runs; ⚠ marks codes other than 0/1.\n")
+    L.append(ctx["table"])
+    rl = ratio_lines(cases)
+    if rl:
+        L.append("nbtidy vs ruff:\n")
+        L.extend(rl)
+        L.append("")
+    L.append("## Skipped and failed notebooks\n")
+    nb = ctx.get("nbtidy_counts")
+    if nb:
+        L.append(f"- nbtidy (corpus check, last run): summary `{nb['summary']}`; {nb['warning_lines']} warning lines "
+                 f"in {nb['notebooks_with_warnings']} notebooks (cells left unchanged on syntax errors), "
+                 f"{nb['error_lines']} error lines.")
+    rc = ctx.get("ruff_counts")
+    if rc and "error" not in rc:
+        kinds = ", ".join(f"{v} {k}" for k, v in rc["error_kinds"].items()) or "none"
+        L.append(f"- ruff (`{rc['command']}`, one extra unmeasured run; exit {rc['rc']}): summary `{rc['summary']}`; "
+                 f"{rc['error_files']} notebooks with errors ({kinds}); "
+                 f"{rc['not_reported']} of {comp['total']} notebooks not mentioned at all (silently skipped: ruff only formats "
+                 f"notebooks it takes for Python, and skips those with another language *or no* `language_info`); "
+                 f"stderr had {rc['stderr_failed_to_read']} \"Failed to read\" lines and {rc['stderr_error_lines']} `error` lines "
+                 f"(ruff 0.17 prints its diagnostics on stdout).")
+    elif rc:
+        L.append(f"- ruff counting run: {rc['error']}")
+    for key, label in (("corpus-black", "black"), ("corpus-nbqa", "nbqa black")):
+        s = ctx["summaries"].get(key)
+        if s is not None:
+            L.append(f"- {label} (corpus check, last run): `{s or 'no summary line'}`")
+    L.append("")
+    if ctx["notes"]:
+        L.append("## Notes\n")
+        L.extend(f"- {n}" for n in ctx["notes"])
+        L.append("")
+    text = "\n".join(L)
+    RESULTS.write_text(text)
+    return text
+
+
+# --------------------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------------------
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=10, help="measured runs per fast command (default 10)")
+    ap.add_argument("--slow-runs", type=int, default=3, help="measured runs for black / nbqa on the corpus (default 3)")
+    ap.add_argument("--startup-runs", type=int, default=30, help="measured runs per start-up command (default 30)")
+    ap.add_argument("--warmup", type=int, default=1, help="warm-up runs per command (default 1)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before a run is killed (default 600)")
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS_SRC, help="corpus to copy (default ../shared/corpus)")
+    ap.add_argument("--no-build", action="store_true", help="use the existing target/release/nbtidy")
+    ap.add_argument("--skip-install", action="store_true", help="reuse the venv as it is (no pip)")
+    ap.add_argument("--no-slow", action="store_true", help="leave out black and nbqa on the whole corpus")
+    ap.add_argument("-v", "--verbose", action="store_true", help="log every run")
+    args = ap.parse_args()
+
+    corpus_src = args.corpus.resolve()
+    if not corpus_src.is_dir():
+        sys.exit(f"corpus not found: {corpus_src}")
+    WORK.mkdir(parents=True, exist_ok=True)
+    LOGS.mkdir(parents=True, exist_ok=True)
+
+    nbtidy = build(args.no_build)
+    anchors = install_anchors(args.skip_install)
+    avail = {k: a.available for k, a in anchors.items()}
+    bin_ = lambda name: rel(VENV_BIN / name)  # noqa: E731
+
+    log(f"copying {corpus_src} -> {rel(CORPUS)}")
+    copy_corpus(corpus_src)
+    # Isolate nbtidy from the repo's own .editorconfig (ruff gets --isolated): an empty
+    # root .editorconfig above the corpus copy means nbtidy uses its defaults.
+    (WORK / ".editorconfig").write_text("# written by bench/run.py: isolate the corpus copy from the repo's settings\nroot = true\n")
+    files = notebooks()
+    composition = corpus_composition(files)
+    single = rel(CORPUS / SINGLE_NOTEBOOK)
+    corpus = rel(CORPUS)
+    stdin_cell = WORK / "startup_cell.py"
+    stdin_cell.write_text(STARTUP_CELL)
+    nbt = rel(nbtidy)
+
+    notes: list[str] = [
+        "black and nbqa run with a fresh, empty `BLACK_CACHE_DIR` each run (black has no --no-cache flag, and its "
+        "cache would otherwise let later runs skip unchanged notebooks).",
+        "black is given `--exclude '^$'` on the directory: without an explicit `--exclude`, black applies the repo's "
+        "`.gitignore`, which lists `/bench/work`, and finds no files at all.",
+        "nbtidy reads `.editorconfig`; the runner writes `bench/work/.editorconfig` with only `root = true` so the "
+        "repo's own `.editorconfig` does not apply to the corpus copy (the counterpart of ruff's `--isolated`). "
+        "The start-up case (`--stdin-filename x.py`, cwd = repo root) does see the repo's `.editorconfig`.",
+        "ruff 0.17's `format --check` prints a full diff of every change by default (about 54k lines on stdout for "
+        "this corpus); the `--output-format concise` row shows the cost without it (nbtidy `--check` lists file names only).",
+        "All stdout/stderr go to files under `bench/work/logs/` (the last run of each command is kept).",
+    ]
+
+    cases: list[Case] = []
+    c1 = [Cmd("corpus-nbtidy", "nbtidy", "nbtidy", [nbt, "format", "--check", corpus])]
+    if avail["ruff"]:
+        c1.append(Cmd("corpus-ruff", "ruff", "ruff", [bin_("ruff"), "format", "--check", "--no-cache", "--isolated", corpus]))
+        c1.append(Cmd("corpus-ruff-concise", "ruff", "ruff --output-format concise",
+                      [bin_("ruff"), "format", "--check", "--no-cache", "--isolated", "--output-format", "concise", corpus]))
+    if not args.no_slow:
+        if avail["black"]:
+            c1.append(Cmd("corpus-black", "black", "black", [bin_("black"), "--check", "--exclude", "^$", "--include", r"\.ipynb$", corpus],
+                          slow=True, black_cache=True))
+        if avail["nbqa"]:
+            c1.append(Cmd("corpus-nbqa", "nbqa", "nbqa black", [bin_("nbqa"), "black", "--check", corpus], slow=True, black_cache=True))
+    cases.append(Case("corpus", f"Corpus, format check ({len(files)} notebooks)", c1, args.runs, args.slow_runs))
+
+    c2 = [Cmd("single-nbtidy", "nbtidy", "nbtidy", [nbt, "format", "--check", single])]
+    if avail["ruff"]:
+        c2.append(Cmd("single-ruff", "ruff", "ruff", [bin_("ruff"), "format", "--check", "--no-cache", "--isolated", single]))
+    if avail["black"]:
+        c2.append(Cmd("single-black", "black", "black", [bin_("black"), "--check", single], black_cache=True))
+    cases.append(Case("single", "Single notebook, format check (245 code cells)", c2, args.runs, args.slow_runs))
+
+    c3 = [Cmd("startup-nbtidy", "nbtidy", "nbtidy", [nbt, "format", "--check", "--stdin-filename", "x.py", "-"], stdin=stdin_cell)]
+    if avail["ruff"]:
+        c3.append(Cmd("startup-ruff", "ruff", "ruff", [bin_("ruff"), "format", "--stdin-filename", "x.py", "-"], stdin=stdin_cell))
+    if avail["black"]:
+        c3.append(Cmd("startup-black", "black", "black", [bin_("black"), "-q", "--stdin-filename", "x.py", "-"],
+                      stdin=stdin_cell, black_cache=True))
+    cases.append(Case("startup", "Start-up: one tiny cell on stdin (editor save)", c3, args.startup_runs, args.startup_runs,
+                      note="nbtidy runs with `--check` (exit 1, names the file); ruff and black print the formatted cell (exit 0)."))
+
+    c4 = []
+    if avail["nbstripout"]:
+        c4.append(Cmd("hygiene-nbstripout", "nbstripout", "nbstripout --dry-run", [bin_("nbstripout"), "--dry-run", *map(rel, files)],
+                      display=f"{bin_('nbstripout')} --dry-run <the {len(files)} notebooks under {corpus}, sorted, as arguments>"))
+    if avail["nb-clean"]:
+        c4.append(Cmd("hygiene-nb-clean", "nb-clean", "nb-clean check", [bin_("nb-clean"), "check", corpus]))
+    if c4:
+        cases.append(Case("hygiene", "Output hygiene on the corpus", c4, args.runs, args.slow_runs, reference_only=True,
+                          note="These tools strip or check outputs and metadata, not code formatting: a reference for the cost "
+                               "of reading and rewriting the corpus JSON, not a competitor. nbstripout takes files only, "
+                               "so the notebook list is passed as arguments."))
+
+    t0 = time.perf_counter()
+    for case in cases:
+        run_case(case, args, corpus_src)
+    log(f"measuring took {time.perf_counter() - t0:.0f} s")
+
+    # Counts of skipped / failed notebooks.
+    ctx_counts = {}
+    ctx_counts["nbtidy_counts"] = nbtidy_counts(c1[0])
+    if avail["ruff"]:
+        log("counting ruff's skipped / failed notebooks (one extra run, concise output)")
+        ctx_counts["ruff_counts"] = ruff_counts(VENV_BIN / "ruff", corpus, len(files))
+    summaries = {}
+    for c in c1:
+        if c.tool in ("black", "nbqa"):
+            summaries[c.key] = summary_line(read_log(c, "stderr") + "\n" + read_log(c, "stdout"))
+
+    for case in cases:
+        for c in case.cmds:
+            bad = [s for s in c.warmups + c.samples if "error" in s or (s.get("rc") is not None and s["rc"] not in c.ok_codes)]
+            if bad:
+                errs = sorted({s.get("error") or f"exit {s['rc']}" for s in bad})
+                tail = " | ".join(read_log(c, "stderr").strip().splitlines()[-2:])[:300]
+                notes.append(f"{case.title} / {c.label}: {len(bad)} of {len(c.warmups + c.samples)} runs ended with "
+                             f"{', '.join(errs)} (last stderr: `{tail}`).")
+
+    code, ver = capture([str(nbtidy), "--version"])
+    ctx = {
+        "machine": machine_info(),
+        "repo": repo_info(),
+        "anchors": anchors,
+        "nbtidy": nbtidy,
+        "nbtidy_version": ver if code == 0 else "?",
+        "composition": composition,
+        "corpus_src": corpus_src,
+        "args": f"--runs {args.runs}, --slow-runs {args.slow_runs}, --startup-runs {args.startup_runs}, "
+                f"--warmup {args.warmup}, --timeout {args.timeout:.0f} s",
+        "table": table(cases),
+        "summaries": summaries,
+        "notes": notes,
+        **ctx_counts,
+    }
+    write_report(ctx, cases)
+    print(ctx["table"])
+    for line in ratio_lines(cases):
+        print(line)
+    for a in anchors.values():
+        if not a.available:
+            print(f"- {a.name} unavailable: {a.reason}")
+    print(f"\nwrote {rel(RESULTS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -266,26 +266,32 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
         return Ok(result);
     }
     let formatter = CellFormatter::new(&resolved.settings.format);
-    let mut sources = Vec::new();
+    let mut python_cells = Vec::new();
     for index in 0..notebook.cells().len() {
-        let number = index + 1;
         let Ok(source) = notebook.source(index) else {
             if notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code {
                 result
                     .skipped
-                    .push((number, 1, 1, "the cell's source is not text".to_owned()));
+                    .push((index + 1, 1, 1, "the cell's source is not text".to_owned()));
             }
             continue;
         };
-        if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
-            continue;
+        if notebook.classify(index, &source.text) == Some(CodeKind::Python) {
+            python_cells.push((index, source.text));
         }
-        match formatter.format(&source.text) {
+    }
+    // Cells are independent: format them in parallel (an editor waits on one big notebook).
+    let outcomes: Vec<_> = python_cells
+        .par_iter()
+        .map(|(_, code)| formatter.format(code))
+        .collect();
+    let mut sources = Vec::new();
+    for ((index, old), outcome) in python_cells.into_iter().zip(outcomes) {
+        let number = index + 1;
+        match outcome {
             Ok(None) => {}
             Ok(Some(new)) => {
-                result
-                    .changes
-                    .push((number, source.text.clone().into_owned(), new.clone()));
+                result.changes.push((number, old.into_owned(), new.clone()));
                 sources.push((index, new));
             }
             Err(FormatError::Syntax {
@@ -305,6 +311,7 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
             }
         }
     }
+    result.skipped.sort_by_key(|(number, ..)| *number);
     if sources.is_empty() {
         return Ok(result);
     }

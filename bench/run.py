@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import marshal
 import os
 import platform
+import resource
 import re
 import shlex
 import shutil
@@ -30,7 +32,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,7 +104,12 @@ def build(skip: bool) -> Path:
         log(f"build done in {time.perf_counter() - t0:.1f} s")
     if not exe.is_file():
         sys.exit(f"{exe} not found")
-    return exe
+    # Measure a private copy, so that a concurrent `cargo build --release` in this checkout
+    # cannot swap the binary in the middle of the run.
+    frozen = WORK / "bin" / "nbtidy"
+    frozen.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(exe, frozen)
+    return frozen
 
 
 @dataclass
@@ -248,6 +254,84 @@ class Case:
     note: str = ""
 
 
+# The measuring is done by a small helper process, started before the runner reads anything
+# big. Why: on Linux, exec() records the peak RSS of the *old* address space into the new
+# program's ru_maxrss. A child spawned straight from this runner (vfork/posix_spawn shares the
+# runner's memory) would report at least the runner's own peak RSS (tens of MiB after hashing
+# the corpus). A child fork()ed from the lean helper starts from the helper's current RSS only,
+# a floor of a few MiB that is measured (with /bin/true) and reported.
+SPAWNER = r"""
+import os, sys, marshal, time, _signal as signal  # _signal: the signal module imports enum (+0.8 MiB floor)
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+state = {"pid": 0, "timed_out": False}
+def on_alarm(signum, frame):
+    state["timed_out"] = True
+    try:
+        os.killpg(state["pid"], signal.SIGKILL)
+    except OSError:
+        pass
+signal.signal(signal.SIGALRM, on_alarm)
+while True:
+    try:
+        req = marshal.load(inp)
+    except EOFError:
+        break
+    argv, cwd, env = req["argv"], req["cwd"], req["env"]
+    state["timed_out"] = False
+    t0 = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setsid()
+            os.chdir(cwd)
+            fds = [os.open(req["stdin"] or os.devnull, os.O_RDONLY)]
+            for path in (req["stdout"], req["stderr"]):
+                fds.append(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644))
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            os.execvpe(argv[0], argv, env)
+        except BaseException as e:
+            try:
+                os.write(2, ("bench spawner: cannot run %r: %s\n" % (argv[0], e)).encode())
+            finally:
+                os._exit(127)
+    state["pid"] = pid
+    signal.setitimer(signal.ITIMER_REAL, req["timeout"])
+    _, status, ru = os.wait4(pid, 0)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    wall = time.perf_counter() - t0
+    try:
+        os.killpg(pid, signal.SIGKILL)  # stray processes left in the command's session
+    except OSError:
+        pass
+    marshal.dump({"wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_kib": ru.ru_maxrss,
+                  "rc": os.waitstatus_to_exitcode(status), "timed_out": state["timed_out"]}, out)
+    out.flush()
+"""
+
+
+class Spawner:
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", SPAWNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.floor_kib = 0
+
+    def run(self, argv, cwd, env, stdin, stdout, stderr, timeout) -> dict:
+        req = {"argv": [str(a) for a in argv], "cwd": str(cwd), "env": env, "stdin": str(stdin) if stdin else "",
+               "stdout": str(stdout), "stderr": str(stderr), "timeout": float(timeout)}
+        marshal.dump(req, self.proc.stdin)
+        self.proc.stdin.flush()
+        return marshal.load(self.proc.stdout)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
+
+
+SPAWN: Spawner | None = None
+
+
 def child_env(cmd: Cmd, run_id: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "BLACK_", "NBQA_"))}
     env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
@@ -266,58 +350,18 @@ def measure(cmd: Cmd, timeout: float, run_id: str, corpus_src: Path) -> dict:
     if cmd.writes:
         copy_corpus(corpus_src)
     env = child_env(cmd, run_id)
-    out_path = LOGS / f"{cmd.key}.stdout"
     err_path = LOGS / f"{cmd.key}.stderr"
-    stdin = open(cmd.stdin, "rb") if cmd.stdin else subprocess.DEVNULL
-    try:
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
-            t0 = time.perf_counter()
-            try:
-                p = subprocess.Popen(
-                    cmd.argv, cwd=ROOT, env=env, stdin=stdin, stdout=out, stderr=err,
-                    start_new_session=True,
-                )
-            except OSError as e:
-                return {"error": f"could not start: {e}", "rc": None}
-            timed_out = threading.Event()
-
-            def kill() -> None:
-                timed_out.set()
-                try:
-                    os.killpg(p.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-
-            timer = threading.Timer(timeout, kill)
-            timer.start()
-            try:
-                _, status, ru = os.wait4(p.pid, 0)
-            finally:
-                timer.cancel()
-            wall = time.perf_counter() - t0
-    finally:
-        if cmd.stdin:
-            stdin.close()
-    rc = os.waitstatus_to_exitcode(status)
-    p.returncode = rc  # reaped by wait4; keep Popen from trying again
-    # Kill anything the command left behind in its session (e.g. stray workers).
-    try:
-        os.killpg(p.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+    s = SPAWN.run(cmd.argv, ROOT, env, cmd.stdin, LOGS / f"{cmd.key}.stdout", err_path, timeout)
     if cmd.black_cache:
         shutil.rmtree(env["BLACK_CACHE_DIR"], ignore_errors=True)
-    sample = {
-        "wall": wall,
-        "cpu": ru.ru_utime + ru.ru_stime,
-        "rss_kib": ru.ru_maxrss,
-        "rc": rc,
-    }
-    if timed_out.is_set():
-        sample["error"] = f"timed out after {timeout:.0f} s (killed)"
+    rc = s["rc"]
+    if s.pop("timed_out"):
+        s["error"] = f"timed out after {timeout:.0f} s (killed)"
     elif rc < 0:
-        sample["error"] = f"killed by signal {-rc} ({signal.Signals(-rc).name})"
-    return sample
+        s["error"] = f"killed by signal {-rc} ({signal.Signals(-rc).name})"
+    elif rc == 127 and "bench spawner: cannot run" in err_path.read_text(errors="replace"):
+        s["error"] = "could not start: " + err_path.read_text(errors="replace").strip()
+    return s
 
 
 def run_case(case: Case, args, corpus_src: Path) -> None:
@@ -354,6 +398,17 @@ def run_case(case: Case, args, corpus_src: Path) -> None:
         copy_corpus(corpus_src)
 
 
+def rss_floor() -> int:
+    """ru_maxrss of /bin/true run through the spawner: the lowest value this method can report."""
+    s = SPAWN.run(["/bin/true"], ROOT, dict(os.environ), None, os.devnull, os.devnull, 30)
+    return s["rss_kib"]
+
+
+def fmt_rss(mib: float) -> str:
+    floor = SPAWN.floor_kib / 1024 if SPAWN else 0
+    return f"≤{mib:.1f}" if floor and mib <= floor + 0.25 else f"{mib:.1f}"
+
+
 def fmt_sample(s: dict) -> str:
     if "wall" not in s:
         return s.get("error", "?")
@@ -375,6 +430,7 @@ def stats(c: Cmd) -> dict | None:
         "wall_max": max(walls),
         "cpu": statistics.median(s["cpu"] * 1000 for s in ok),
         "rss": max(s["rss_kib"] for s in ok) / 1024,
+        "rss_med": statistics.median(s["rss_kib"] for s in ok) / 1024,
     }
 
 
@@ -427,6 +483,19 @@ def nbtidy_counts(cmd: Cmd) -> dict:
 RUFF_DIAG_RE = re.compile(r"^(?P<path>.+?\.ipynb)(?::cell \d+)?(?::\d+:\d+)?: (?P<kind>[A-Za-z-]+(?:\[[^\]]*\])?): ")
 
 
+RUFF_FULL_HEAD_RE = re.compile(r"^(?P<kind>[a-z][a-z-]*)(?:\[[^\]]*\])?: ")
+
+
+def ruff_error_lines(text: str) -> list[str]:
+    """Diagnostics other than `unformatted`, in ruff's concise or full output format."""
+    found = []
+    for line in text.splitlines():
+        m = RUFF_DIAG_RE.match(line) or RUFF_FULL_HEAD_RE.match(line)
+        if m and m.group("kind") != "unformatted":
+            found.append(line)
+    return found
+
+
 def ruff_counts(ruff: Path, target: str, total: int) -> dict:
     """One extra, unmeasured run with concise output: one line per notebook problem."""
     argv = [str(ruff), "format", "--check", "--no-cache", "--isolated", "--output-format", "concise", target]
@@ -469,6 +538,37 @@ def ruff_counts(ruff: Path, target: str, total: int) -> dict:
 # --------------------------------------------------------------------------------------
 
 
+def busy_cpu_seconds() -> float:
+    """CPU time the whole machine spent busy (all processes), from /proc/stat."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError):
+        return float("nan")
+    user, nice, system, _idle, _iowait, irq, softirq, steal = f
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds(cases: list[Case]) -> float:
+    """CPU time of this run: the measured children, the runner and the spawner helper."""
+    total = sum(s.get("cpu", 0.0) for case in cases for c in case.cmds for s in c.warmups + c.samples)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    total += ru.ru_utime + ru.ru_stime
+    try:
+        stat = Path(f"/proc/{SPAWN.proc.pid}/stat").read_text()
+        rest = stat[stat.rindex(")") + 2:].split()
+        total += (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        pass
+    return total
+
+
+def loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
 def machine_info() -> dict[str, str]:
     info = {}
     code, out = capture(["date", "-u"])
@@ -509,7 +609,7 @@ def repo_info() -> dict[str, str]:
 def table(cases: list[Case]) -> str:
     head = (
         "| Case | Command | Runs | Median wall (ms) | Wall min–max (ms) | Median CPU user+sys (ms) "
-        "| Peak RSS (MiB) | Wall vs ruff | CPU vs ruff | RSS vs ruff | Exit codes (all runs) |\n"
+        "| Peak RSS max (median), MiB | Wall vs ruff | CPU vs ruff | RSS vs ruff | Exit codes (all runs) |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     )
     rows = []
@@ -526,11 +626,12 @@ def table(cases: list[Case]) -> str:
             def ratio(k: str) -> str:
                 if base is None or case.reference_only or not base[k]:
                     return "—"
-                return f"{st[k] / base[k]:.2f}×"
+                at_floor = k == "rss" and fmt_rss(st[k]).startswith("≤")
+                return f"{'≤' if at_floor else ''}{st[k] / base[k]:.2f}×"
 
             rows.append(
                 f"| {title} | {c.label} | {st['n']} | {st['wall']:.1f} | {st['wall_min']:.1f}–{st['wall_max']:.1f} "
-                f"| {st['cpu']:.1f} | {st['rss']:.1f} | {ratio('wall')} | {ratio('cpu')} | {ratio('rss')} | {exit_summary(c)} |"
+                f"| {st['cpu']:.1f} | {fmt_rss(st['rss'])} ({fmt_rss(st['rss_med'])}) | {ratio('wall')} | {ratio('cpu')} | {ratio('rss')} | {exit_summary(c)} |"
             )
     return head + "\n".join(rows) + "\n"
 
@@ -558,11 +659,15 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
     L.append("Produced by `python3 bench/run.py` (see `bench/README.md`); this file is overwritten on every run.\n")
     L.append(f"- Date: `{m['date']}`")
     L.append(f"- Machine: {m['nproc']} CPUs (nproc), {m['cpu']}, {m.get('memory', '?')} RAM, kernel {m['kernel']}")
-    L.append(f"- Repo: commit `{r['commit']}` plus {r['dirty']} uncommitted paths outside bench/ (the build includes them); {r['rustc']}")
-    L.append(f"- Run settings: {ctx['args']}")
+    L.append(f"- Repo: commit `{r['commit']}` plus {r['dirty']} uncommitted path(s) outside bench/ when it was built (the build includes them); {r['rustc']}")
+    L.append(f"- Run settings: {ctx['args']}; measuring took {ctx['elapsed']:.0f} s")
+    L.append(f"- Other load: while measuring, processes other than this benchmark used about {max(ctx['foreign'], 0):.1f} "
+             f"CPU-seconds ({max(ctx['foreign'], 0) / ctx['elapsed'] * 100:.0f}% of one core on average; /proc/stat busy time "
+             f"minus the benchmark's own CPU time). Load average (1/5/15 min) before: {ctx['load'][0]}, after: {ctx['load'][1]}.")
     L.append("")
     L.append("## Tool versions\n")
-    L.append(f"- nbtidy: `{ctx['nbtidy_version']}` (`{rel(ctx['nbtidy'])}`, `cargo build --release --locked`)")
+    L.append(f"- nbtidy: `{ctx['nbtidy_version']}` (`{rel(ctx['nbtidy'])}`: a copy of `target/release/nbtidy` "
+             f"from `cargo build --release --locked`, sha256 `{ctx['nbtidy_sha'][:16]}`)")
     for a in anchors.values():
         if a.available:
             L.append(f"- {a.name}: `{a.version}` (pip `{a.requirement}`)")
@@ -631,7 +736,7 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
         L.extend(f"- {n}" for n in ctx["notes"])
         L.append("")
     text = "\n".join(L)
-    RESULTS.write_text(text)
+    ctx["results_path"].write_text(text)
     return text
 
 
@@ -651,16 +756,21 @@ def main() -> int:
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/nbtidy")
     ap.add_argument("--skip-install", action="store_true", help="reuse the venv as it is (no pip)")
     ap.add_argument("--no-slow", action="store_true", help="leave out black and nbqa on the whole corpus")
+    ap.add_argument("--results", type=Path, default=RESULTS, help="report to write (default bench/RESULTS.md)")
     ap.add_argument("-v", "--verbose", action="store_true", help="log every run")
     args = ap.parse_args()
 
+    global SPAWN
+    SPAWN = Spawner()  # first, while this process is still small (see SPAWNER)
     corpus_src = args.corpus.resolve()
     if not corpus_src.is_dir():
         sys.exit(f"corpus not found: {corpus_src}")
     WORK.mkdir(parents=True, exist_ok=True)
     LOGS.mkdir(parents=True, exist_ok=True)
 
+    SPAWN.floor_kib = rss_floor()
     nbtidy = build(args.no_build)
+    repo = repo_info()  # now: the tree the binary was built from (others may commit meanwhile)
     anchors = install_anchors(args.skip_install)
     avail = {k: a.available for k, a in anchors.items()}
     bin_ = lambda name: rel(VENV_BIN / name)  # noqa: E731
@@ -733,10 +843,20 @@ def main() -> int:
                                "of reading and rewriting the corpus JSON, not a competitor. nbstripout takes files only, "
                                "so the notebook list is passed as arguments."))
 
+    load_before = loadavg()
+    busy_before, own_before = busy_cpu_seconds(), own_cpu_seconds(cases)
     t0 = time.perf_counter()
     for case in cases:
         run_case(case, args, corpus_src)
     log(f"measuring took {time.perf_counter() - t0:.0f} s")
+    SPAWN.floor_kib = max(SPAWN.floor_kib, rss_floor())
+    load_after = loadavg()
+    elapsed = time.perf_counter() - t0
+    foreign = (busy_cpu_seconds() - busy_before) - (own_cpu_seconds(cases) - own_before)
+    notes.insert(0, f"Peak RSS floor of the method: `/bin/true` measures {SPAWN.floor_kib / 1024:.1f} MiB here, because "
+                 "exec() carries the peak RSS of the forking process's address space into the child's ru_maxrss. "
+                 "Children are forked from a lean helper process (not from the runner) to keep that floor low; "
+                 "a value marked ≤ is at the floor, and the real peak may be lower.")
 
     # Counts of skipped / failed notebooks.
     ctx_counts = {}
@@ -754,34 +874,53 @@ def main() -> int:
             bad = [s for s in c.warmups + c.samples if "error" in s or (s.get("rc") is not None and s["rc"] not in c.ok_codes)]
             if bad:
                 errs = sorted({s.get("error") or f"exit {s['rc']}" for s in bad})
-                tail = " | ".join(read_log(c, "stderr").strip().splitlines()[-2:])[:300]
+                errtext = read_log(c, "stderr").strip().splitlines()
+                picked = [l for l in errtext if re.match(r"\s*(error|nb-clean: error)\b", l, re.I)][:2] or errtext[-2:]
+                tail = " | ".join(picked)[:300].replace("`", "'")
+                if tail:
+                    why = f"last stderr: `{tail}`"
+                else:  # ruff 0.17 reports its errors on stdout
+                    errlines = ruff_error_lines(read_log(c, "stdout")) if c.tool == "ruff" else []
+                    example = errlines[0][:200].replace("`", "'") if errlines else ""
+                    why = (f"{len(errlines)} diagnostic lines on stdout other than 'unformatted', e.g. `{example}`; "
+                           "see the skipped and failed notebooks below") if errlines else "stderr empty"
                 notes.append(f"{case.title} / {c.label}: {len(bad)} of {len(c.warmups + c.samples)} runs ended with "
-                             f"{', '.join(errs)} (last stderr: `{tail}`).")
+                             f"{', '.join(errs)} ({why}).")
 
     code, ver = capture([str(nbtidy), "--version"])
+    nbtidy_sha = hashlib.sha256(nbtidy.read_bytes()).hexdigest()
     ctx = {
         "machine": machine_info(),
-        "repo": repo_info(),
+        "repo": repo,
         "anchors": anchors,
         "nbtidy": nbtidy,
         "nbtidy_version": ver if code == 0 else "?",
+        "nbtidy_sha": nbtidy_sha,
         "composition": composition,
         "corpus_src": corpus_src,
         "args": f"--runs {args.runs}, --slow-runs {args.slow_runs}, --startup-runs {args.startup_runs}, "
                 f"--warmup {args.warmup}, --timeout {args.timeout:.0f} s",
         "table": table(cases),
+        "results_path": args.results,
+        "load": (load_before, load_after),
+        "elapsed": elapsed,
+        "foreign": foreign,
         "summaries": summaries,
         "notes": notes,
         **ctx_counts,
     }
     write_report(ctx, cases)
+    dump = {c.key: {"argv": c.argv, "warmups": c.warmups, "samples": c.samples, "dropped": c.dropped}
+            for case in cases for c in case.cmds}
+    (WORK / "samples.json").write_text(json.dumps(dump, indent=1))
     print(ctx["table"])
     for line in ratio_lines(cases):
         print(line)
     for a in anchors.values():
         if not a.available:
             print(f"- {a.name} unavailable: {a.reason}")
-    print(f"\nwrote {rel(RESULTS)}")
+    print(f"\nwrote {rel(args.results.resolve())}")
+    SPAWN.close()
     return 0
 
 

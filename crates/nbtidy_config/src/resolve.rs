@@ -35,7 +35,12 @@ const NBTIDY_KEYS: &[&str] = &[
 
 /// `nbtidy_*` keys reserved for the linter: not read here, never reported as unknown.
 /// Keys starting with [`LINTER_KEY_PREFIX`] are reserved too.
-pub const LINTER_KEYS: &[&str] = &["nbtidy_rules", "nbtidy_fail_on", "nbtidy_max_output_size"];
+pub const LINTER_KEYS: &[&str] = &[
+    "nbtidy_rules",
+    "nbtidy_fail_on",
+    "nbtidy_max_output_size",
+    "nbtidy_outputs_allowed_size",
+];
 
 /// Prefix of per-rule keys (`nbtidy_rule.F401 = off`), reserved for the linter.
 pub const LINTER_KEY_PREFIX: &str = "nbtidy_rule.";

@@ -154,3 +154,76 @@ mod tests {
         assert!(!Escaping::detect("{\"a\": \"é\"}").ascii_only);
     }
 }
+
+/// The byte offset inside the raw JSON string literal `raw` (quotes included) where decoded byte
+/// `decoded_offset` begins. Escapes count as the characters they stand for.
+pub fn raw_offset(raw: &str, decoded_offset: usize) -> usize {
+    let bytes = raw.as_bytes();
+    let mut i = 1; // after the opening quote
+    let mut decoded = 0;
+    while i < bytes.len().saturating_sub(1) && decoded < decoded_offset {
+        if bytes[i] == b'\\' {
+            let (raw_len, decoded_len) = escape_lengths(&bytes[i..]);
+            i += raw_len;
+            decoded += decoded_len;
+        } else {
+            let len = utf8_len(bytes[i]);
+            i += len;
+            decoded += len;
+        }
+    }
+    i
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+/// `(raw length, decoded UTF-8 length)` of the escape at the start of `bytes`.
+fn escape_lengths(bytes: &[u8]) -> (usize, usize) {
+    if bytes.get(1) != Some(&b'u') {
+        return (2, 1);
+    }
+    let unit = |at: usize| -> Option<u32> {
+        let hex = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    let Some(first) = unit(2) else {
+        return (2, 1);
+    };
+    if (0xd800..0xdc00).contains(&first)
+        && bytes.get(6) == Some(&b'\\')
+        && bytes.get(7) == Some(&b'u')
+        && unit(8).is_some_and(|low| (0xdc00..0xe000).contains(&low))
+    {
+        return (12, 4);
+    }
+    let len = char::from_u32(first).map_or(3, char::len_utf8);
+    (6, len)
+}
+
+#[cfg(test)]
+mod raw_offset_tests {
+    use super::raw_offset;
+
+    #[test]
+    fn maps_decoded_offsets_through_escapes() {
+        let raw = r#""a\nb\u00e9c\ud83d\ude00d""#;
+        // decoded: a \n b é(2) c 😀(4) d
+        assert_eq!(raw_offset(raw, 0), 1);
+        assert_eq!(raw_offset(raw, 1), 2);
+        assert_eq!(raw_offset(raw, 2), 4);
+        assert_eq!(raw_offset(raw, 3), 5);
+        assert_eq!(raw_offset(raw, 5), 11);
+        assert_eq!(raw_offset(raw, 6), 12);
+        assert_eq!(raw_offset(raw, 10), 24);
+        assert_eq!(&raw[raw_offset(raw, 10)..], "d\"");
+        let plain = "\"héllo\"";
+        assert_eq!(raw_offset(plain, 3), 4);
+    }
+}

@@ -418,3 +418,58 @@ fn sanitize_non_finite(json: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// Maps positions in cells' code to positions in the file.
+impl Notebook<'_> {
+    /// Byte offset in the file of byte `offset` of cell `index`'s decoded code: inside the JSON
+    /// string that holds that text (escapes counted as the characters they stand for). An offset at
+    /// the very end maps just before the closing quote of the last string. `None` when the cell's
+    /// source cannot be read.
+    pub fn file_offset(&self, index: usize, offset: usize) -> Option<usize> {
+        let source = self.source(index).ok()?;
+        let strings: Vec<Span> = match &source.shape {
+            SourceShape::String => vec![source.span.clone()],
+            SourceShape::Lines(spans) if spans.is_empty() => {
+                return Some(source.span.start + 1);
+            }
+            SourceShape::Lines(spans) => spans.clone(),
+        };
+        let mut remaining = offset;
+        for (i, span) in strings.iter().enumerate() {
+            let raw = &self.text[span.clone()];
+            let decoded_len = json_string::decode(raw)?.len();
+            if remaining < decoded_len || i + 1 == strings.len() {
+                return Some(span.start + json_string::raw_offset(raw, remaining.min(decoded_len)));
+            }
+            remaining -= decoded_len;
+        }
+        None
+    }
+
+    /// 1-based line and column (in characters) of byte offset `at` of the file.
+    pub fn file_position(&self, at: usize) -> (usize, usize) {
+        let at = at.min(self.text.len());
+        let before = &self.text[..at];
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        (line, before[line_start..].chars().count() + 1)
+    }
+}
+
+impl Notebook<'_> {
+    /// Byte spans of every cell object (`{...}`) and of the `cells` list itself, computed on
+    /// demand by a second pass over the file (only fixes that remove or extend cells need them).
+    pub fn cell_spans(&self) -> Option<(Span, Vec<Span>)> {
+        let json = &self.text[self.bom_len()..];
+        let sanitized;
+        let json = if let Some(clean) = sanitize_non_finite(json) {
+            sanitized = clean;
+            sanitized.as_str()
+        } else {
+            json
+        };
+        let (list, cells) = skeleton::cell_spans(json)?;
+        let shift = |span: Span| span.start + self.bom_len()..span.end + self.bom_len();
+        Some((shift(list), cells.into_iter().map(shift).collect()))
+    }
+}

@@ -424,3 +424,36 @@ impl<'de> de::Deserialize<'de> for NameLanguage {
         deserializer.deserialize_any(V)
     }
 }
+
+/// Spans of the `cells` list and of each of its entries (second pass, on demand).
+pub(crate) fn cell_spans(text: &str) -> Option<(Span, Vec<Span>)> {
+    struct Top<'a>(usize, std::marker::PhantomData<&'a ()>);
+    impl<'de> Visitor<'de> for Top<'de> {
+        type Value = Option<(Span, Vec<Span>)>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a notebook")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<Key>()? {
+                if matches!(key, Key::Cells) {
+                    let raw: &'de RawValue = map.next_value()?;
+                    let cells: Option<Vec<&RawValue>> = serde_json::from_str(raw.get()).ok();
+                    found = cells.map(|cells| {
+                        (
+                            span_of(self.0, raw),
+                            cells.iter().map(|cell| span_of(self.0, cell)).collect(),
+                        )
+                    });
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    de.deserialize_map(Top(text.as_ptr() as usize, std::marker::PhantomData))
+        .ok()
+        .flatten()
+}

@@ -188,3 +188,32 @@ fn vscode_language_and_classification() {
         Some(CodeKind::CellMagic("bash".into()))
     );
 }
+
+#[test]
+fn maps_cell_offsets_to_file_positions() {
+    let nb = Notebook::parse(JUPYTER.as_bytes()).unwrap();
+    // cell 0 is ["x=1\n", "y = 2"]; "y" starts at decoded offset 4.
+    let at = nb.file_offset(0, 4).unwrap();
+    assert_eq!(&JUPYTER[at..at + 5], "y = 2");
+    let (line, column) = nb.file_position(at);
+    assert_eq!(JUPYTER.lines().nth(line - 1).unwrap(), "    \"y = 2\"");
+    assert_eq!(column, 6);
+    // The end of the code maps before the closing quote.
+    let end = nb.file_offset(0, 9).unwrap();
+    assert_eq!(&JUPYTER[end..end + 1], "\"");
+    let empty = nb.file_offset(2, 0).unwrap();
+    assert_eq!(&JUPYTER[empty - 1..empty + 1], "[]");
+}
+
+#[test]
+fn cell_spans_cover_each_cell_object() {
+    let nb = Notebook::parse(JUPYTER.as_bytes()).unwrap();
+    let (list, cells) = nb.cell_spans().unwrap();
+    assert!(JUPYTER[list].starts_with("[\n  {"));
+    assert_eq!(cells.len(), 3);
+    for span in &cells {
+        let text = &JUPYTER[span.clone()];
+        assert!(text.starts_with('{') && text.ends_with('}'), "{text}");
+    }
+    assert!(JUPYTER[cells[1].clone()].contains("markdown"));
+}

@@ -1,0 +1,33 @@
+//! `concise`: one line per finding, `path:cell N:ROW:COL: CODE [*] message`.
+//!
+//! `[*]` marks findings with a fix (as ruff does).
+
+use std::fmt::Write as _;
+
+use super::{RenderOptions, display_location, escape_control};
+use crate::{FileDiagnostics, Severity};
+
+pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> String {
+    let mut out = String::new();
+    for file in files {
+        for diagnostic in &file.diagnostics {
+            let code = if options.color {
+                let color = match diagnostic.severity {
+                    Severity::Error => "\x1b[1;31m",
+                    Severity::Warning => "\x1b[1;33m",
+                };
+                format!("{color}{}\x1b[0m", diagnostic.code)
+            } else {
+                diagnostic.code.to_owned()
+            };
+            let fixable = if diagnostic.fix.is_some() { " [*]" } else { "" };
+            let _ = writeln!(
+                out,
+                "{}: {code}{fixable} {}",
+                display_location(&file.path, diagnostic),
+                escape_control(&diagnostic.message)
+            );
+        }
+    }
+    out
+}

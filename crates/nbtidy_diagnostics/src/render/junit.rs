@@ -1,0 +1,110 @@
+//! `junit`: a JUnit XML report, for CI systems that show test results.
+//!
+//! ```text
+//! <?xml version="1.0" encoding="UTF-8"?>
+//! <testsuites name="nbtidy" tests="1" failures="1">
+//!   <testsuite name="a.ipynb" tests="1" failures="1">
+//!     <testcase name="F401 cell 2:1:8" classname="a.ipynb" file="a.ipynb" line="12">
+//!       <failure message="`os` imported but unused" type="F401">a.ipynb:cell 2:1:8: `os` imported but unused (file line 12)</failure>
+//!     </testcase>
+//!   </testsuite>
+//! </testsuites>
+//! ```
+//!
+//! One suite per notebook with findings, one failing test case per finding (`file` and `line`,
+//! the line of the `.ipynb` file, are for tools that link to the source). Notebook-level findings
+//! are named by their file position (`NB011 30:2`). With no findings at all the report holds one
+//! passing test case named `nbtidy`, so CI sees a result.
+//!
+//! Text is XML-escaped (`& < > " '`; in attributes also tab and line breaks, which attribute
+//! parsing would otherwise turn into spaces). Characters XML 1.0 cannot carry (control characters
+//! other than tab, newline and carriage return; U+FFFE, U+FFFF), and the C1 controls it
+//! discourages, are written as `\u{..}`, as the text formats do: the report stays well-formed and
+//! shows that something was there.
+
+use std::fmt::Write as _;
+
+use crate::FileDiagnostics;
+
+pub(super) fn render(files: &[FileDiagnostics]) -> String {
+    let total: usize = files.iter().map(|file| file.diagnostics.len()).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    if total == 0 {
+        out.push_str(
+            "<testsuites name=\"nbtidy\" tests=\"1\" failures=\"0\">\n  \
+             <testsuite name=\"nbtidy\" tests=\"1\" failures=\"0\">\n    \
+             <testcase name=\"nbtidy\" classname=\"nbtidy\"/>\n  \
+             </testsuite>\n\
+             </testsuites>\n",
+        );
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"nbtidy\" tests=\"{total}\" failures=\"{total}\">"
+    );
+    for file in files.iter().filter(|file| !file.diagnostics.is_empty()) {
+        let path = escape(&file.path, true);
+        let count = file.diagnostics.len();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{path}\" tests=\"{count}\" failures=\"{count}\">"
+        );
+        for diagnostic in &file.diagnostics {
+            let location = &diagnostic.location;
+            let place = match location.cell {
+                Some(cell) => format!(
+                    "cell {cell}:{}:{}",
+                    location.start.row, location.start.column
+                ),
+                None => format!("{}:{}", location.file_start.row, location.file_start.column),
+            };
+            let line = location.file_start.row;
+            let _ = writeln!(
+                out,
+                "    <testcase name=\"{} {place}\" classname=\"{path}\" file=\"{path}\" line=\"{line}\">",
+                escape(diagnostic.code, true)
+            );
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape(&diagnostic.message, true),
+                escape(diagnostic.code, true),
+                escape(
+                    &format!(
+                        "{}:{place}: {} (file line {line})",
+                        file.path, diagnostic.message
+                    ),
+                    false
+                ),
+            );
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// Escapes `text` for XML element content, or for an attribute value (`attribute = true`).
+fn escape(text: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
+            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}

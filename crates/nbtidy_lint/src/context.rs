@@ -1,0 +1,315 @@
+//! What a rule sees: one notebook, its cells (decoded, classified, Python cells parsed), the
+//! settings, and helpers to build locations and findings.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+use nbtidy_config::Resolved;
+use nbtidy_diagnostics::{Diagnostic, Location, Position};
+use nbtidy_notebook::{CellType, CodeKind, Notebook, Span};
+use ruff_python_ast::{ModModule, PySourceType};
+use ruff_python_parser::{ParseOptions, Parsed};
+use ruff_text_size::{TextRange, TextSize};
+
+use crate::RuleMeta;
+
+/// What kind of cell this is, for linting.
+#[derive(Debug)]
+pub enum CellKind {
+    /// A code cell with Python code (parsed; possibly with syntax errors).
+    Python(Box<Parsed<ModModule>>),
+    /// A code cell whose code is not Python (cell magic, automagic, another language), or any
+    /// code cell of a non-Python notebook.
+    OtherCode(Option<CodeKind>),
+    /// A markdown cell.
+    Markdown,
+    /// A raw cell.
+    Raw,
+    /// A cell of unknown or missing type.
+    Unknown,
+}
+
+/// One cell as rules see it.
+#[derive(Debug)]
+pub struct CellView<'a> {
+    /// 0-based index among all cells.
+    pub index: usize,
+    /// The stated cell type.
+    pub cell_type: CellType,
+    /// The cell's text (its decoded `source`), `None` when it cannot be read.
+    pub code: Option<Cow<'a, str>>,
+    /// What the cell holds.
+    pub kind: CellKind,
+    /// The cell's `metadata.tags`.
+    pub tags: Vec<String>,
+    line_starts: Vec<usize>,
+}
+
+impl CellView<'_> {
+    /// 1-based cell number, as Jupyter shows it.
+    pub fn number(&self) -> usize {
+        self.index + 1
+    }
+
+    /// The cell's text, or `""`.
+    pub fn text(&self) -> &str {
+        self.code.as_deref().unwrap_or("")
+    }
+
+    /// The parsed module when this is a Python cell without syntax errors.
+    pub fn python(&self) -> Option<&ModModule> {
+        match &self.kind {
+            CellKind::Python(parsed) if parsed.errors().is_empty() => Some(parsed.syntax()),
+            _ => None,
+        }
+    }
+
+    /// The parse result of a Python cell (with or without errors).
+    pub fn parsed(&self) -> Option<&Parsed<ModModule>> {
+        match &self.kind {
+            CellKind::Python(parsed) => Some(parsed),
+            _ => None,
+        }
+    }
+
+    /// `true` when the cell has the tag.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+
+    /// 1-based row and column (characters) of byte `offset` of the cell's text.
+    pub fn position(&self, offset: usize) -> Position {
+        let text = self.text();
+        let offset = offset.min(text.len());
+        let row = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[row - 1];
+        Position::new(row, text[line_start..offset].chars().count() + 1)
+    }
+
+    /// Byte range of row `row` (1-based) without its line ending.
+    pub fn line_range(&self, row: usize) -> std::ops::Range<usize> {
+        let text = self.text();
+        let start = self.line_starts[row - 1];
+        let end = self.line_starts.get(row).copied().unwrap_or(text.len());
+        let line = &text[start..end];
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        start..start + trimmed.len()
+    }
+
+    /// The lines of the cell's text (without line endings), with their 1-based row.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        let text = self.text();
+        (1..=self.line_starts.len()).map(move |row| (row, &text[self.line_range(row)]))
+    }
+}
+
+fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            starts.push(i + 1);
+        }
+    }
+    starts
+}
+
+/// One notebook, ready for the rules.
+pub struct Context<'a> {
+    path: &'a Path,
+    notebook: &'a Notebook<'a>,
+    cells: Vec<CellView<'a>>,
+    config: &'a Resolved,
+    file_line_starts: Vec<usize>,
+}
+
+impl<'a> Context<'a> {
+    /// Decodes, classifies and parses every cell.
+    pub fn new(path: &'a Path, notebook: &'a Notebook<'a>, config: &'a Resolved) -> Self {
+        let python_notebook = notebook.language().is_python();
+        let cells = notebook
+            .cells()
+            .iter()
+            .enumerate()
+            .map(|(index, cell)| {
+                let code = notebook.source(index).ok().map(|source| source.text);
+                let text = code.as_deref().unwrap_or("");
+                let kind = match &cell.cell_type {
+                    CellType::Code if python_notebook && code.is_some() => {
+                        match notebook.classify(index, text) {
+                            Some(CodeKind::Python) => {
+                                let parsed = ruff_python_parser::parse_unchecked(
+                                    text,
+                                    ParseOptions::from(PySourceType::Ipynb),
+                                )
+                                .try_into_module()
+                                .expect("notebook mode parses modules");
+                                CellKind::Python(Box::new(parsed))
+                            }
+                            other => CellKind::OtherCode(other),
+                        }
+                    }
+                    CellType::Code => CellKind::OtherCode(None),
+                    CellType::Markdown => CellKind::Markdown,
+                    CellType::Raw => CellKind::Raw,
+                    CellType::Other(_) | CellType::Missing => CellKind::Unknown,
+                };
+                let tags = cell
+                    .metadata
+                    .as_ref()
+                    .map(|span| tags_of(notebook.slice(span)))
+                    .unwrap_or_default();
+                CellView {
+                    index,
+                    cell_type: cell.cell_type.clone(),
+                    line_starts: line_starts(text),
+                    code,
+                    kind,
+                    tags,
+                }
+            })
+            .collect();
+        let file_line_starts = line_starts(notebook.text());
+        Context {
+            path,
+            notebook,
+            cells,
+            config,
+            file_line_starts,
+        }
+    }
+
+    /// The notebook's path.
+    pub fn path(&self) -> &Path {
+        self.path
+    }
+
+    /// The notebook.
+    pub fn notebook(&self) -> &Notebook<'a> {
+        self.notebook
+    }
+
+    /// All cells, in notebook order.
+    pub fn cells(&self) -> &[CellView<'a>] {
+        &self.cells
+    }
+
+    /// The Python cells without syntax errors, in notebook order, with their modules.
+    pub fn python_cells(&self) -> impl Iterator<Item = (&CellView<'a>, &ModModule)> {
+        self.cells
+            .iter()
+            .filter_map(|cell| cell.python().map(|module| (cell, module)))
+    }
+
+    /// The settings, for a rule that declared `key` in its metadata.
+    ///
+    /// # Panics
+    /// When the rule did not declare `key`: the documentation of keys must not drift.
+    pub fn config(&self, meta: &RuleMeta, key: &str) -> &Resolved {
+        assert!(
+            meta.keys.contains(&key),
+            "rule {} reads `.editorconfig` key `{key}` without declaring it",
+            meta.code
+        );
+        self.config
+    }
+
+    /// The raw `.editorconfig` value of a declared key (see [`Context::config`]).
+    pub fn option(&self, meta: &RuleMeta, key: &str) -> Option<&str> {
+        self.config(meta, key).raw(key).map(|(value, _)| value)
+    }
+
+    /// 1-based line and column of a byte offset of the file.
+    pub fn file_position(&self, at: usize) -> Position {
+        let text = self.notebook.text();
+        let at = at.min(text.len());
+        let row = self.file_line_starts.partition_point(|&start| start <= at);
+        let start = self.file_line_starts[row - 1];
+        Position::new(row, text[start..at].chars().count() + 1)
+    }
+
+    /// The location of `range` of cell `cell`'s code.
+    pub fn code_location(&self, cell: usize, range: TextRange) -> Location {
+        let view = &self.cells[cell];
+        let start = range.start().to_usize();
+        let end = range.end().to_usize();
+        let file_at = |offset: usize| {
+            self.notebook
+                .file_offset(cell, offset)
+                .or_else(|| self.notebook.cells()[cell].source.as_ref().map(|s| s.start))
+                .unwrap_or(0)
+        };
+        Location {
+            cell: Some(view.number()),
+            start: view.position(start),
+            end: view.position(end),
+            file_start: self.file_position(file_at(start)),
+            file_end: self.file_position(file_at(end)),
+        }
+    }
+
+    /// The location of a JSON value of the file; `cell` is the 0-based cell it belongs to.
+    pub fn json_location(&self, cell: Option<usize>, span: &Span) -> Location {
+        Location {
+            cell: cell.map(|c| c + 1),
+            start: Position::new(1, 1),
+            end: Position::new(1, 1),
+            file_start: self.file_position(span.start),
+            file_end: self.file_position(span.end),
+        }
+    }
+
+    /// A finding of `meta`'s rule with its default severity.
+    pub fn diagnostic(
+        &self,
+        meta: &RuleMeta,
+        message: impl Into<String>,
+        location: Location,
+    ) -> Diagnostic {
+        Diagnostic {
+            code: meta.code,
+            name: meta.name,
+            severity: meta.severity,
+            message: message.into(),
+            fix_title: None,
+            location,
+            fix: None,
+        }
+    }
+
+    /// A finding on `range` of cell `cell`'s code.
+    pub fn code_diagnostic(
+        &self,
+        meta: &RuleMeta,
+        message: impl Into<String>,
+        cell: usize,
+        range: TextRange,
+    ) -> Diagnostic {
+        self.diagnostic(meta, message, self.code_location(cell, range))
+    }
+}
+
+/// A text range from byte offsets.
+pub fn text_range(start: usize, end: usize) -> TextRange {
+    TextRange::new(
+        TextSize::try_from(start).unwrap_or_default(),
+        TextSize::try_from(end).unwrap_or_default(),
+    )
+}
+
+/// `metadata.tags` of a cell's metadata JSON.
+fn tags_of(metadata: &str) -> Vec<String> {
+    if !metadata.contains("\"tags\"") {
+        return Vec::new();
+    }
+    serde_json::from_str::<serde_json::Value>(metadata)
+        .ok()
+        .and_then(|value| {
+            value.get("tags")?.as_array().map(|tags| {
+                tags.iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect()
+            })
+        })
+        .unwrap_or_default()
+}

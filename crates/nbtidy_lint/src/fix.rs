@@ -1,0 +1,230 @@
+//! Applying fixes.
+//!
+//! 1. Lint; take the findings whose fix is allowed (safe, or any with `unsafe_fixes`).
+//! 2. Pick fixes whose edits do not overlap (in notebook order); code edits and JSON edits of a
+//!    cell whose code changes never mix.
+//! 3. Apply code edits per cell; a cell that parsed before must still parse after, else that
+//!    round's fixes for the cell are dropped and reported, never written.
+//! 4. Re-encode changed sources in the notebook's style and splice them, with the JSON edits,
+//!    into the original bytes.
+//! 5. Repeat until nothing changes, at most [`MAX_ROUNDS`] times.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::Path;
+
+use nbtidy_config::Resolved;
+use nbtidy_diagnostics::{Applicability, Diagnostic, EditTarget, FileDiagnostics};
+use nbtidy_notebook::{Notebook, NotebookError};
+use ruff_python_ast::PySourceType;
+use ruff_python_parser::ParseOptions;
+
+use crate::context::Context;
+use crate::selection::Selection;
+
+/// At most this many lint-and-fix rounds.
+pub const MAX_ROUNDS: usize = 10;
+
+/// What fixing a notebook did.
+#[derive(Debug)]
+pub struct FixOutcome {
+    /// The new bytes, when anything changed.
+    pub bytes: Option<Vec<u8>>,
+    /// How many findings were fixed.
+    pub fixed: usize,
+    /// Fixes that were not applied because the code would no longer parse (`cell N: CODE: message`).
+    pub dropped: Vec<String>,
+    /// The findings left after fixing.
+    pub remaining: FileDiagnostics,
+}
+
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end || (a.start == b.start)
+}
+
+fn allowed(diagnostic: &Diagnostic, unsafe_fixes: bool) -> bool {
+    diagnostic
+        .fix
+        .as_ref()
+        .is_some_and(|fix| fix.applicability == Applicability::Safe || unsafe_fixes)
+}
+
+fn key(diagnostic: &Diagnostic) -> (String, String, Option<usize>) {
+    (
+        diagnostic.code.to_owned(),
+        diagnostic.message.clone(),
+        diagnostic.location.cell,
+    )
+}
+
+/// Lints `bytes` and applies the allowed fixes until the notebook is stable.
+///
+/// # Errors
+/// When the bytes are not a notebook nbtidy can read.
+pub fn fix_notebook(
+    path: &Path,
+    bytes: &[u8],
+    config: &Resolved,
+    selection: &Selection,
+    unsafe_fixes: bool,
+) -> Result<FixOutcome, NotebookError> {
+    let mut current = bytes.to_vec();
+    let mut fixed = 0;
+    let mut dropped = Vec::new();
+    let mut refused: HashSet<(String, String, Option<usize>)> = HashSet::new();
+    for _ in 0..MAX_ROUNDS {
+        let notebook = Notebook::parse(&current)?;
+        let context = Context::new(path, &notebook, config);
+        let diagnostics = crate::run_rules(&context, selection);
+        let candidates: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+            .collect();
+        if candidates.is_empty() {
+            break;
+        }
+        // Pick non-overlapping fixes.
+        let mut code_ranges: Vec<Vec<Range<usize>>> = vec![Vec::new(); notebook.cells().len()];
+        let mut json_spans: Vec<Range<usize>> = Vec::new();
+        let mut accepted: Vec<&Diagnostic> = Vec::new();
+        for diagnostic in candidates {
+            let fix = diagnostic.fix.as_ref().expect("filtered on fixes");
+            let conflict = fix.edits.iter().any(|edit| match &edit.target {
+                EditTarget::Code { cell, range } => {
+                    code_ranges
+                        .get(*cell)
+                        .is_none_or(|used| used.iter().any(|r| overlaps(r, range)))
+                        || notebook.cells()[*cell]
+                            .source
+                            .as_ref()
+                            .is_some_and(|source| {
+                                json_spans.iter().any(|span| overlaps(span, source))
+                            })
+                }
+                EditTarget::Json { span } => {
+                    json_spans.iter().any(|s| overlaps(s, span))
+                        || code_ranges.iter().enumerate().any(|(cell, used)| {
+                            !used.is_empty()
+                                && notebook.cells()[cell]
+                                    .source
+                                    .as_ref()
+                                    .is_some_and(|source| overlaps(source, span))
+                        })
+                }
+            });
+            if conflict {
+                continue;
+            }
+            for edit in &fix.edits {
+                match &edit.target {
+                    EditTarget::Code { cell, range } => code_ranges[*cell].push(range.clone()),
+                    EditTarget::Json { span } => json_spans.push(span.clone()),
+                }
+            }
+            accepted.push(diagnostic);
+        }
+
+        // Apply code edits per cell and check the result still parses.
+        let mut new_code: Vec<Option<String>> = vec![None; notebook.cells().len()];
+        let mut broken_cells = HashSet::new();
+        for (cell, view) in context.cells().iter().enumerate() {
+            let mut edits: Vec<(&Range<usize>, &str)> = accepted
+                .iter()
+                .flat_map(|d| &d.fix.as_ref().expect("accepted fixes exist").edits)
+                .filter_map(|edit| match &edit.target {
+                    EditTarget::Code { cell: c, range } if *c == cell => {
+                        Some((range, edit.content.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect();
+            if edits.is_empty() {
+                continue;
+            }
+            edits.sort_by_key(|(range, _)| (range.start, range.end));
+            let text = view.text();
+            let mut out = String::with_capacity(text.len());
+            let mut at = 0;
+            for (range, content) in edits {
+                out.push_str(&text[at..range.start]);
+                out.push_str(content);
+                at = range.end;
+            }
+            out.push_str(&text[at..]);
+            let parsed_before = view.parsed().is_some_and(|p| p.errors().is_empty());
+            let parses_after =
+                ruff_python_parser::parse_unchecked(&out, ParseOptions::from(PySourceType::Ipynb))
+                    .errors()
+                    .is_empty();
+            if parsed_before && !parses_after {
+                broken_cells.insert(cell);
+            } else {
+                new_code[cell] = Some(out);
+            }
+        }
+        if !broken_cells.is_empty() {
+            for diagnostic in &accepted {
+                let touches = diagnostic
+                    .fix
+                    .as_ref()
+                    .expect("accepted fixes exist")
+                    .edits
+                    .iter()
+                    .any(|edit| matches!(&edit.target, EditTarget::Code { cell, .. } if broken_cells.contains(cell)));
+                if touches {
+                    refused.insert(key(diagnostic));
+                    dropped.push(format!(
+                        "cell {}: {}: the fix would make the code unparsable; not applied ({})",
+                        diagnostic.location.cell.unwrap_or(0),
+                        diagnostic.code,
+                        diagnostic.message
+                    ));
+                }
+            }
+            // Lint again without the refused fixes.
+            continue;
+        }
+
+        let style = notebook.style();
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for (cell, code) in new_code.iter().enumerate() {
+            if let Some(code) = code
+                && let Ok(encoded) = notebook.encode_source(cell, code, &style)
+                && let Some(span) = notebook.cells()[cell].source.clone()
+            {
+                edits.push((span, encoded));
+            }
+        }
+        for diagnostic in &accepted {
+            for edit in &diagnostic.fix.as_ref().expect("accepted fixes exist").edits {
+                if let EditTarget::Json { span } = &edit.target {
+                    edits.push((span.clone(), edit.content.clone()));
+                }
+            }
+        }
+        let next = notebook.splice(edits);
+        fixed += accepted.len();
+        if next == current {
+            break;
+        }
+        current = next;
+    }
+    let notebook = Notebook::parse(&current)?;
+    let context = Context::new(path, &notebook, config);
+    let remaining = FileDiagnostics {
+        path: path.display().to_string(),
+        cells: context
+            .cells()
+            .iter()
+            .map(|c| c.text().to_owned())
+            .collect(),
+        diagnostics: crate::run_rules(&context, selection),
+    };
+    let changed = current != bytes;
+    Ok(FixOutcome {
+        bytes: changed.then_some(current),
+        fixed,
+        dropped,
+        remaining,
+    })
+}

@@ -1,0 +1,91 @@
+//! Notebook-aware lint rules: the rule engine, the registry, the checker and fix application.
+//!
+//! This crate answers "what is wrong with this notebook, and what would fix it". It reads a
+//! notebook through `nbtidy_notebook`, settings through `nbtidy_config`, and produces
+//! `nbtidy_diagnostics` findings; it never prints.
+//!
+//! A rule is one file under `rules/` (declared with [`declare_rule!`]), one line in
+//! [`registry::RULES`] and one fixture folder under `tests/fixtures/rules/<CODE>/`.
+//!
+//! Checking one notebook:
+//! 1. decode and classify every cell; parse the Python cells (IPython syntax, top-level `await`);
+//! 2. run every enabled rule (see [`Selection`]);
+//! 3. set each finding's severity from the selection, drop suppressed findings (`# noqa`,
+//!    `# noqa: CODE`, cell tags `nbtidy-ignore` / `nbtidy-ignore:CODE`), sort by location.
+
+pub mod context;
+pub mod diagnostics;
+pub mod fix;
+mod noqa;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod selection;
+
+use std::path::Path;
+
+use nbtidy_config::Resolved;
+use nbtidy_diagnostics::{Diagnostic, FileDiagnostics};
+use nbtidy_notebook::{Notebook, NotebookError};
+
+pub use context::{CellKind, CellView, Context};
+pub use diagnostics::Diagnostics;
+pub use registry::{RULES, find_rule};
+pub use rule::{FixAvailability, Rule, RuleMeta};
+pub use selection::{Selection, SelectionArgs, SelectionProblem};
+
+/// Checks one notebook's bytes.
+///
+/// # Errors
+/// When the bytes are not a notebook nbtidy can read.
+pub fn check_notebook(
+    path: &Path,
+    bytes: &[u8],
+    config: &Resolved,
+    selection: &Selection,
+) -> Result<FileDiagnostics, NotebookError> {
+    let notebook = Notebook::parse(bytes)?;
+    let context = Context::new(path, &notebook, config);
+    let diagnostics = run_rules(&context, selection);
+    Ok(FileDiagnostics {
+        path: path.display().to_string(),
+        cells: context
+            .cells()
+            .iter()
+            .map(|cell| cell.text().to_owned())
+            .collect(),
+        diagnostics,
+    })
+}
+
+/// Runs the enabled rules on a prepared notebook; findings sorted, suppressions applied.
+pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic> {
+    let mut out = Diagnostics::default();
+    for rule in selection.rules() {
+        rule.check(context, &mut out);
+    }
+    let mut diagnostics: Vec<Diagnostic> = out
+        .into_vec()
+        .into_iter()
+        .filter_map(|mut diagnostic| {
+            diagnostic.severity = selection.severity(diagnostic.code)?;
+            (!noqa::is_suppressed(context, &diagnostic)).then_some(diagnostic)
+        })
+        .collect();
+    diagnostics.sort_by(|a, b| {
+        (
+            a.location.cell.unwrap_or(0),
+            a.location.start,
+            a.location.file_start,
+            a.code,
+        )
+            .cmp(&(
+                b.location.cell.unwrap_or(0),
+                b.location.start,
+                b.location.file_start,
+                b.code,
+            ))
+    });
+    diagnostics.dedup();
+    diagnostics
+}

@@ -1,0 +1,257 @@
+//! Which rules run on a notebook, at which severity, and what makes `check` fail.
+//!
+//! Precedence, lowest first (later steps override earlier ones):
+//! 1. the base set from `nbtidy_rules`: `recommended` (default), `all` or `none`;
+//! 2. `nbtidy_rule.<code-or-name> = off | warning | error` in `.editorconfig`, per rule;
+//! 3. `--select` on the command line: when given, exactly the selected rules run (at the severity
+//!    step 2 gave them, else their own);
+//! 4. `--ignore` on the command line removes rules.
+//!
+//! `E999` (syntax-error) is in every base set and cannot be turned off from `.editorconfig`;
+//! only an explicit `--select` that leaves it out drops it.
+//! The fail level is `nbtidy_fail_on` (`error` by default), or `--fail-on`.
+
+use std::collections::BTreeMap;
+
+use nbtidy_config::{Origin, Resolved};
+use nbtidy_diagnostics::Severity;
+
+use crate::registry::{RULES, find_rule};
+use crate::rule::Rule;
+
+/// What the command line says about rules.
+#[derive(Debug, Clone, Default)]
+pub struct SelectionArgs {
+    /// `--select`: codes, names, code prefixes (`F`, `NB0`) or `ALL`.
+    pub select: Option<Vec<String>>,
+    /// `--ignore`: the same forms.
+    pub ignore: Vec<String>,
+    /// `--fail-on`.
+    pub fail_on: Option<Severity>,
+}
+
+/// A problem with a rule setting.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SelectionProblem {
+    /// Where (`path:line`, or `command line`).
+    pub origin: String,
+    /// What.
+    pub message: String,
+    /// `true` for invalid values (the notebook is not checked), `false` for warnings.
+    pub is_error: bool,
+}
+
+impl std::fmt::Display for SelectionProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.origin, self.message)
+    }
+}
+
+/// The rules that run on one notebook.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    enabled: BTreeMap<&'static str, (Severity, String)>,
+    /// Findings at or above this severity make `check` exit 1.
+    pub fail_on: Severity,
+    /// Where the fail level came from.
+    pub fail_on_origin: String,
+}
+
+impl Selection {
+    /// The severity of an enabled rule, by code; `None` when the rule does not run.
+    pub fn severity(&self, code: &str) -> Option<Severity> {
+        self.enabled.get(code).map(|(severity, _)| *severity)
+    }
+
+    /// The enabled rules, in registry order.
+    pub fn rules(&self) -> impl Iterator<Item = &'static dyn Rule> + '_ {
+        RULES
+            .iter()
+            .copied()
+            .filter(|rule| self.enabled.contains_key(rule.meta().code))
+    }
+
+    /// Every rule with its effective severity (`None` = off) and where that came from.
+    pub fn explain(&self) -> Vec<(&'static dyn Rule, Option<Severity>, String)> {
+        RULES
+            .iter()
+            .map(|rule| match self.enabled.get(rule.meta().code) {
+                Some((severity, origin)) => (*rule, Some(*severity), origin.clone()),
+                None => (*rule, None, String::new()),
+            })
+            .collect()
+    }
+
+    /// Resolves the selection for one notebook.
+    pub fn resolve(config: &Resolved, args: &SelectionArgs) -> (Selection, Vec<SelectionProblem>) {
+        let mut problems = Vec::new();
+        let origin_text = |origin: &Origin| origin.to_string();
+
+        // 1. Base set.
+        let (base, base_origin) = match config.raw("nbtidy_rules") {
+            Some((value, origin)) => match value.to_ascii_lowercase().as_str() {
+                "recommended" => ("recommended", origin_text(&origin)),
+                "all" => ("all", origin_text(&origin)),
+                "none" => ("none", origin_text(&origin)),
+                _ => {
+                    problems.push(SelectionProblem {
+                        origin: origin_text(&origin),
+                        message: format!(
+                            "nbtidy_rules = {value}: expected `recommended`, `all` or `none`"
+                        ),
+                        is_error: true,
+                    });
+                    ("recommended", "default".to_owned())
+                }
+            },
+            None => ("recommended", "default".to_owned()),
+        };
+        let mut enabled: BTreeMap<&'static str, (Severity, String)> = RULES
+            .iter()
+            .map(|rule| rule.meta())
+            .filter(|meta| match base {
+                "all" => true,
+                "none" => meta.code == "E999",
+                _ => meta.recommended || meta.code == "E999",
+            })
+            .map(|meta| {
+                (
+                    meta.code,
+                    (
+                        meta.severity,
+                        format!("nbtidy_rules = {base} ({base_origin})"),
+                    ),
+                )
+            })
+            .collect();
+
+        // 2. Per-rule settings.
+        let mut explicit: BTreeMap<&'static str, Severity> = BTreeMap::new();
+        for (key, value, origin) in config.raw_entries() {
+            let Some(selector) = key.strip_prefix("nbtidy_rule.") else {
+                continue;
+            };
+            let Some(rule) = find_rule(selector) else {
+                problems.push(SelectionProblem {
+                    origin: origin_text(&origin),
+                    message: format!("{key}: no rule has this code or name; ignored"),
+                    is_error: false,
+                });
+                continue;
+            };
+            let meta = rule.meta();
+            match value.to_ascii_lowercase().as_str() {
+                "off" | "false" | "none" if meta.code == "E999" => {
+                    problems.push(SelectionProblem {
+                        origin: origin_text(&origin),
+                        message: format!("{key} = {value}: syntax-error cannot be turned off"),
+                        is_error: false,
+                    });
+                }
+                "off" | "false" | "none" => {
+                    enabled.remove(meta.code);
+                }
+                level @ ("warning" | "error") => {
+                    let severity = if level == "error" {
+                        Severity::Error
+                    } else {
+                        Severity::Warning
+                    };
+                    explicit.insert(meta.code, severity);
+                    enabled.insert(meta.code, (severity, format!("{key} ({origin})")));
+                }
+                _ => problems.push(SelectionProblem {
+                    origin: origin_text(&origin),
+                    message: format!("{key} = {value}: expected `off`, `warning` or `error`"),
+                    is_error: true,
+                }),
+            }
+        }
+
+        // 3. --select.
+        if let Some(select) = &args.select {
+            let mut selected = BTreeMap::new();
+            for selector in select {
+                let matched = match_selector(selector);
+                if matched.is_empty() {
+                    problems.push(SelectionProblem {
+                        origin: "command line".to_owned(),
+                        message: format!("--select {selector}: no rule matches"),
+                        is_error: true,
+                    });
+                }
+                for rule in matched {
+                    let meta = rule.meta();
+                    let severity = explicit.get(meta.code).copied().unwrap_or(meta.severity);
+                    selected.insert(meta.code, (severity, format!("--select {selector}")));
+                }
+            }
+            enabled = selected;
+        }
+
+        // 4. --ignore.
+        for selector in &args.ignore {
+            let matched = match_selector(selector);
+            if matched.is_empty() {
+                problems.push(SelectionProblem {
+                    origin: "command line".to_owned(),
+                    message: format!("--ignore {selector}: no rule matches"),
+                    is_error: true,
+                });
+            }
+            for rule in matched {
+                enabled.remove(rule.meta().code);
+            }
+        }
+
+        let (fail_on, fail_on_origin) = match args.fail_on {
+            Some(level) => (level, "command line".to_owned()),
+            None => match config.raw("nbtidy_fail_on") {
+                Some((value, origin)) => match value.to_ascii_lowercase().as_str() {
+                    "error" => (Severity::Error, origin_text(&origin)),
+                    "warning" => (Severity::Warning, origin_text(&origin)),
+                    _ => {
+                        problems.push(SelectionProblem {
+                            origin: origin_text(&origin),
+                            message: format!(
+                                "nbtidy_fail_on = {value}: expected `error` or `warning`"
+                            ),
+                            is_error: true,
+                        });
+                        (Severity::Error, "default".to_owned())
+                    }
+                },
+                None => (Severity::Error, "default".to_owned()),
+            },
+        };
+        (
+            Selection {
+                enabled,
+                fail_on,
+                fail_on_origin,
+            },
+            problems,
+        )
+    }
+}
+
+/// Rules matching a selector: `ALL`, an exact code or name, or a code prefix.
+pub fn match_selector(selector: &str) -> Vec<&'static dyn Rule> {
+    let selector = selector.trim();
+    if selector.eq_ignore_ascii_case("all") {
+        return RULES.to_vec();
+    }
+    if let Some(rule) = find_rule(selector) {
+        return vec![rule];
+    }
+    RULES
+        .iter()
+        .copied()
+        .filter(|rule| {
+            let code = rule.meta().code;
+            !selector.is_empty()
+                && code.len() > selector.len()
+                && code[..selector.len()].eq_ignore_ascii_case(selector)
+        })
+        .collect()
+}

@@ -23,6 +23,133 @@ pub enum Command {
     /// file stays as it is. Exit codes: 0 done (or nothing to do), 1 with --check/--diff when a
     /// notebook would change, 2 when a notebook or setting could not be read.
     Format(FormatArgs),
+    /// Lint notebooks: code, style from .editorconfig, and notebook hygiene.
+    ///
+    /// Exit codes: 0 no finding at or above the fail level (`nbtidy_fail_on`, default `error`),
+    /// 1 findings at or above it, 2 when a notebook or setting could not be read.
+    Check(CheckArgs),
+    /// Print a rule's documentation.
+    Rule(RuleArgs),
+    /// Print every setting and rule severity that applies to a path, and where each came from.
+    Config(ConfigArgs),
+}
+
+/// Formatter settings the command line can impose on top of `.editorconfig`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OverrideArgs {
+    /// Maximum line length (a number from 1 to 320, or `off`).
+    #[arg(long, value_name = "N|off")]
+    pub line_length: Option<LineLength>,
+
+    /// Width of one indentation level (1 to 16).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub indent_width: Option<u8>,
+
+    /// Indent with spaces or tabs.
+    #[arg(long, value_name = "space|tab")]
+    pub indent_style: Option<IndentStyle>,
+
+    /// Quote style for strings (`auto` keeps each string's quotes).
+    #[arg(long, value_name = "single|double|auto")]
+    pub quote_style: Option<QuoteStyle>,
+}
+
+impl OverrideArgs {
+    /// The settings the command line imposes on top of `.editorconfig`.
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            indent_style: self.indent_style,
+            indent_width: self.indent_width,
+            line_length: self.line_length,
+            quote_style: self.quote_style,
+        }
+    }
+}
+
+/// When to color text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is not set.
+    #[default]
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Notebooks or directories to check (default: the current directory).
+    pub paths: Vec<PathBuf>,
+
+    /// Apply safe fixes in place.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also apply (or show) unsafe fixes.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Write nothing; print the changes the fixes would make.
+    #[arg(long)]
+    pub diff: bool,
+
+    /// Output format.
+    #[arg(long, value_name = "FORMAT", default_value = "full")]
+    pub output_format: nbtidy_diagnostics::OutputFormat,
+
+    /// Run exactly these rules: codes, names, code prefixes (`F`, `NB`) or `ALL`, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+
+    /// Do not run these rules (same forms as --select).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Exit 1 on findings at or above this severity (overrides `nbtidy_fail_on`).
+    #[arg(long, value_name = "error|warning")]
+    pub fail_on: Option<SeverityArg>,
+
+    /// Color text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+
+    /// Skip files and directories matching this glob (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// No summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// A severity on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    /// Only errors fail.
+    Error,
+    /// Warnings fail too.
+    Warning,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// A rule code (`F401`) or name (`unused-import`).
+    pub rule: Option<String>,
+
+    /// Every rule.
+    #[arg(long, conflicts_with = "rule")]
+    pub all: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ConfigArgs {
+    /// The notebook path to show settings for (it need not exist).
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -48,21 +175,8 @@ pub struct FormatArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Maximum line length (a number from 1 to 320, or `off`).
-    #[arg(long, value_name = "N|off")]
-    pub line_length: Option<LineLength>,
-
-    /// Width of one indentation level (1 to 16).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
-    pub indent_width: Option<u8>,
-
-    /// Indent with spaces or tabs.
-    #[arg(long, value_name = "space|tab")]
-    pub indent_style: Option<IndentStyle>,
-
-    /// Quote style for strings (`auto` keeps each string's quotes).
-    #[arg(long, value_name = "single|double|auto")]
-    pub quote_style: Option<QuoteStyle>,
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
 
     /// Print only errors and warnings, no summary.
     #[arg(long, short)]
@@ -72,12 +186,7 @@ pub struct FormatArgs {
 impl FormatArgs {
     /// The settings the command line imposes on top of `.editorconfig`.
     pub fn overrides(&self) -> Overrides {
-        Overrides {
-            indent_style: self.indent_style,
-            indent_width: self.indent_width,
-            line_length: self.line_length,
-            quote_style: self.quote_style,
-        }
+        self.overrides.overrides()
     }
 }
 
@@ -101,7 +210,9 @@ mod tests {
             "a.ipynb",
         ])
         .unwrap();
-        let Command::Format(format) = args.command;
+        let Command::Format(format) = args.command else {
+            panic!("parsed as format")
+        };
         let overrides = format.overrides();
         assert_eq!(overrides.line_length, Some(LineLength::Off));
         assert_eq!(overrides.indent_style, Some(IndentStyle::Tab));

@@ -30,6 +30,20 @@ fn with_final_newline(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A unified diff of two texts (e.g. a notebook's JSON), with the given headers.
+pub fn text_diff(old_header: &str, new_header: &str, old: &str, new: &str) -> String {
+    let diff = TextDiff::from_lines(old, new);
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "{}",
+        diff.unified_diff()
+            .context_radius(3)
+            .header(old_header, new_header)
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,9 @@ fn main() -> ExitCode {
     let args = args::Args::parse();
     let result = match args.command {
         args::Command::Format(format) => commands::format::run(&format),
+        args::Command::Check(check) => commands::check::run(&check),
+        args::Command::Rule(rule) => commands::rule::run(&rule),
+        args::Command::Config(config) => commands::config::run(&config),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -97,7 +97,7 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     for report in reports {
         for warning in &report.config_warnings {
             if seen_config_warnings.insert(warning.clone()) {
-                print_config_warning(warning);
+                super::print_config_warning(warning);
             }
         }
         if let Some(error) = &report.error {
@@ -159,18 +159,6 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     })
 }
 
-fn print_config_warning(warning: &nbtidy_config::ConfigWarning) {
-    match warning.kind {
-        WarningKind::InvalidValue => printer::error(&format!(
-            "{warning}; the notebooks it applies to are not formatted"
-        )),
-        WarningKind::OverriddenInvalidValue => {
-            printer::warning(&format!("{warning} (overridden on the command line)"));
-        }
-        WarningKind::UnknownKey => printer::warning(&warning.to_string()),
-    }
-}
-
 /// Settings for `path`, or the error message that stops it from being processed. Invalid values
 /// stop the notebook (nothing is written with a setting the user did not mean); unknown keys only
 /// warn.
@@ -183,10 +171,7 @@ fn settings_for(resolver: &Resolver, path: &Path, report: &mut Report) -> Option
                 .iter()
                 .any(|w| w.kind == WarningKind::InvalidValue)
             {
-                report.error = Some(
-                    "not formatted: an `.editorconfig` value that applies to it is invalid"
-                        .to_owned(),
-                );
+                report.error = Some(super::INVALID_CONFIG.to_owned());
                 return None;
             }
             Some(resolved)
@@ -359,7 +344,7 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
     };
     let resolved = settings_for(resolver, name, &mut report);
     for warning in &report.config_warnings {
-        print_config_warning(warning);
+        super::print_config_warning(warning);
     }
     let Some(resolved) = resolved else {
         printer::error(&format!("{display}: {}", report.error.unwrap_or_default()));

@@ -1,0 +1,134 @@
+//! `nbtidy config PATH`: every effective setting and rule severity for a notebook path, with where
+//! each came from (`file:line`, command line, default).
+
+use std::fmt::Write as _;
+
+use anyhow::{Context as _, Result};
+use nbtidy_config::{Resolver, Setting};
+use nbtidy_lint::{Selection, SelectionArgs};
+
+use crate::args::ConfigArgs;
+use crate::{ExitStatus, printer};
+
+fn line<T: std::fmt::Display>(out: &mut String, key: &str, setting: &Setting<T>) {
+    let _ = writeln!(
+        out,
+        "{key:<30} {:<12} ({})",
+        setting.value.to_string(),
+        setting.origin
+    );
+}
+
+/// Runs `nbtidy config`.
+pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
+    let resolver = Resolver::new(args.overrides.overrides());
+    let resolved = resolver
+        .resolve(&args.path)
+        .with_context(|| format!("{}: cannot resolve settings", args.path.display()))?;
+    let s = &resolved.settings;
+    let mut out = String::new();
+    let _ = writeln!(out, "# Settings for {}", args.path.display());
+    if resolved.editorconfig_files().is_empty() {
+        let _ = writeln!(out, "# no .editorconfig applies");
+    }
+    for file in resolved.editorconfig_files() {
+        let _ = writeln!(out, "# from {}", file.display());
+    }
+    let _ = writeln!(out, "\n[format]");
+    line(
+        &mut out,
+        "nbtidy",
+        &Setting {
+            value: if s.enabled.value { "on" } else { "off" },
+            origin: s.enabled.origin.clone(),
+        },
+    );
+    line(&mut out, "indent_style", &s.format.indent_style);
+    line(&mut out, "indent_width", &s.format.indent_width);
+    line(&mut out, "max_line_length", &s.format.line_length);
+    line(&mut out, "quote_type", &s.format.quote_style);
+    line(
+        &mut out,
+        "nbtidy_magic_trailing_comma",
+        &s.format.magic_trailing_comma,
+    );
+    line(
+        &mut out,
+        "nbtidy_docstring_code",
+        &Setting {
+            value: if s.format.docstring_code.value {
+                "on"
+            } else {
+                "off"
+            },
+            origin: s.format.docstring_code.origin.clone(),
+        },
+    );
+    line(
+        &mut out,
+        "nbtidy_target_version",
+        &Setting {
+            value: s
+                .format
+                .target_version
+                .value
+                .map_or_else(|| "default".to_owned(), |v| v.to_string()),
+            origin: s.format.target_version.origin.clone(),
+        },
+    );
+    line(
+        &mut out,
+        "trim_trailing_whitespace",
+        &s.trim_trailing_whitespace,
+    );
+
+    let (selection, problems) = Selection::resolve(&resolved, &SelectionArgs::default());
+    let _ = writeln!(out, "\n[check]");
+    let _ = writeln!(
+        out,
+        "{:<30} {:<12} ({})",
+        "nbtidy_fail_on",
+        selection.fail_on.to_string(),
+        selection.fail_on_origin
+    );
+    for (rule, severity, origin) in selection.explain() {
+        let meta = rule.meta();
+        let label = format!("{} {}", meta.code, meta.name);
+        match severity {
+            Some(severity) => {
+                let _ = writeln!(out, "{label:<30} {:<12} ({origin})", severity.to_string());
+            }
+            None => {
+                let _ = writeln!(out, "{label:<30} {:<12}", "off");
+            }
+        }
+    }
+    let options: Vec<_> = resolved
+        .raw_entries()
+        .into_iter()
+        .filter(|(key, _, _)| nbtidy_config::LINTER_KEYS.contains(&key.as_str()))
+        .collect();
+    if !options.is_empty() {
+        let _ = writeln!(out, "\n[rule options]");
+        for (key, value, origin) in options {
+            let _ = writeln!(out, "{key:<30} {value:<12} ({origin})");
+        }
+    }
+    printer::out(out.as_bytes())?;
+    let mut status = ExitStatus::Success;
+    for warning in &resolved.warnings {
+        super::print_config_warning(warning);
+        if warning.kind == nbtidy_config::WarningKind::InvalidValue {
+            status = ExitStatus::Error;
+        }
+    }
+    for problem in &problems {
+        if problem.is_error {
+            printer::error(&problem.to_string());
+            status = ExitStatus::Error;
+        } else {
+            printer::warning(&problem.to_string());
+        }
+    }
+    Ok(status)
+}

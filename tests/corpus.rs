@@ -255,3 +255,81 @@ fn format_preserves_re_encoded_variants() {
     }
     assert_eq!(changed.len(), 8, "{changed:?}");
 }
+
+#[test]
+fn check_runs_over_corpus_and_peer_fixtures_without_crashing() {
+    let shared = shared();
+    for root in ["corpus", "peer-fixtures"] {
+        let temp = tempfile::tempdir().unwrap();
+        let work = temp.path().join(root);
+        copy_tree(&shared.join(root), &work);
+        let run = nbtidy(&[
+            OsStr::new("check"),
+            OsStr::new("--select"),
+            OsStr::new("ALL"),
+            OsStr::new("--output-format"),
+            OsStr::new("json"),
+            work.as_os_str(),
+        ]);
+        let err = stderr(&run);
+        assert!(!err.contains("panicked"), "{err}");
+        let code = run.status.code();
+        // The corpus has notebooks with findings; the peer fixtures also hold unreadable files.
+        let expected = if root == "corpus" { Some(1) } else { Some(2) };
+        assert_eq!(code, expected, "{err}");
+        let findings: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+        assert!(findings.as_array().unwrap().len() > 100, "{root}");
+    }
+}
+
+#[test]
+fn fixes_over_the_corpus_keep_notebooks_readable() {
+    let temp = tempfile::tempdir().unwrap();
+    let orig = shared().join("corpus");
+    let work = temp.path().join("corpus");
+    copy_tree(&orig, &work);
+    // Code fixes only: everything outside code sources stays byte-identical.
+    let run = nbtidy(&[
+        OsStr::new("check"),
+        OsStr::new("--select"),
+        OsStr::new("E,W,F"),
+        OsStr::new("--fix"),
+        OsStr::new("--unsafe-fixes"),
+        OsStr::new("-q"),
+        OsStr::new("--output-format"),
+        OsStr::new("concise"),
+        work.as_os_str(),
+    ]);
+    let err = stderr(&run);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("would make the code unparsable"), "{err}");
+    let checked = same_outside_tree(&orig, &work);
+    assert!(checked.status.success(), "{}", stdout(&checked));
+    // All fixes, JSON ones included: every notebook still reads as a notebook and as JSON.
+    let run = nbtidy(&[
+        OsStr::new("check"),
+        OsStr::new("--select"),
+        OsStr::new("ALL"),
+        OsStr::new("--fix"),
+        OsStr::new("--unsafe-fixes"),
+        OsStr::new("-q"),
+        OsStr::new("--output-format"),
+        OsStr::new("concise"),
+        work.as_os_str(),
+    ]);
+    let err = stderr(&run);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("would make the code unparsable"), "{err}");
+    for path in notebooks_under(&work) {
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(Notebook::parse(&bytes).is_ok(), "{}", path.display());
+        let original = std::fs::read(orig.join(path.strip_prefix(&work).unwrap())).unwrap();
+        if serde_json::from_slice::<serde_json::Value>(&original).is_ok() {
+            assert!(
+                serde_json::from_slice::<serde_json::Value>(&bytes).is_ok(),
+                "{} is no longer JSON",
+                path.display()
+            );
+        }
+    }
+}

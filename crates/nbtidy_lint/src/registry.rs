@@ -23,3 +23,44 @@ pub fn find_rule(selector: &str) -> Option<&'static dyn Rule> {
         meta.code.eq_ignore_ascii_case(selector) || meta.name.eq_ignore_ascii_case(selector)
     })
 }
+
+/// A rule's documentation as `nbtidy rule` prints it (Markdown): title, metadata, doc comment.
+pub fn describe(rule: &dyn Rule) -> String {
+    let meta = rule.meta();
+    let keys = if meta.keys.is_empty() {
+        "none".to_owned()
+    } else {
+        meta.keys
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "# {} ({})\n\nDefault severity: {}. {}. {}. Reads .editorconfig keys: {}.\nConfigure with `nbtidy_rule.{} = off | warning | error`.\n\n{}",
+        meta.name,
+        meta.code,
+        meta.severity,
+        if meta.recommended {
+            "In the recommended set"
+        } else {
+            "Off by default"
+        },
+        capitalize(&meta.fix.to_string()),
+        keys,
+        meta.name,
+        meta.doc
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    )
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().collect::<String>() + chars.as_str()
+    })
+}
+

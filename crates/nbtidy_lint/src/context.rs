@@ -13,11 +13,40 @@ use ruff_text_size::{TextRange, TextSize};
 
 use crate::RuleMeta;
 
+/// A Python cell's parse, done on first use: rules that never look at Python (`--select NB`)
+/// never pay for parsing. Dereferences to the parse result.
+#[derive(Debug)]
+pub struct LazyParse {
+    text: Box<str>,
+    parsed: std::cell::OnceCell<Parsed<ModModule>>,
+}
+
+impl LazyParse {
+    fn new(text: &str) -> Self {
+        LazyParse {
+            text: text.into(),
+            parsed: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+impl std::ops::Deref for LazyParse {
+    type Target = Parsed<ModModule>;
+
+    fn deref(&self) -> &Parsed<ModModule> {
+        self.parsed.get_or_init(|| {
+            ruff_python_parser::parse_unchecked(&self.text, ParseOptions::from(PySourceType::Ipynb))
+                .try_into_module()
+                .expect("notebook mode parses modules")
+        })
+    }
+}
+
 /// What kind of cell this is, for linting.
 #[derive(Debug)]
 pub enum CellKind {
-    /// A code cell with Python code (parsed; possibly with syntax errors).
-    Python(Box<Parsed<ModModule>>),
+    /// A code cell with Python code (parsed on first use; possibly with syntax errors).
+    Python(LazyParse),
     /// A code cell whose code is not Python (cell magic, automagic, another language), or any
     /// code cell of a non-Python notebook.
     OtherCode(Option<CodeKind>),
@@ -64,12 +93,17 @@ impl CellView<'_> {
         }
     }
 
-    /// The parse result of a Python cell (with or without errors).
+    /// The parse result of a Python cell (with or without errors). Parses on first use.
     pub fn parsed(&self) -> Option<&Parsed<ModModule>> {
         match &self.kind {
             CellKind::Python(parsed) => Some(parsed),
             _ => None,
         }
+    }
+
+    /// `true` for a code cell holding Python (without parsing it).
+    pub fn is_python(&self) -> bool {
+        matches!(self.kind, CellKind::Python(_))
     }
 
     /// `true` when the cell has the tag.
@@ -137,15 +171,7 @@ impl<'a> Context<'a> {
                 let kind = match &cell.cell_type {
                     CellType::Code if python_notebook && code.is_some() => {
                         match notebook.classify(index, text) {
-                            Some(CodeKind::Python) => {
-                                let parsed = ruff_python_parser::parse_unchecked(
-                                    text,
-                                    ParseOptions::from(PySourceType::Ipynb),
-                                )
-                                .try_into_module()
-                                .expect("notebook mode parses modules");
-                                CellKind::Python(Box::new(parsed))
-                            }
+                            Some(CodeKind::Python) => CellKind::Python(LazyParse::new(text)),
                             other => CellKind::OtherCode(other),
                         }
                     }

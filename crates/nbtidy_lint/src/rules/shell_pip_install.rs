@@ -74,7 +74,7 @@ impl Rule for ShellPipInstall {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         for cell in context.cells() {
-            if cell.parsed().is_none() {
+            if !cell.is_python() {
                 continue;
             }
             for (row, line) in cell.lines() {

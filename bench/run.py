@@ -188,8 +188,12 @@ def notebooks() -> list[Path]:
     return sorted(CORPUS.rglob("*.ipynb"))
 
 
+LANGUAGE_CLASS: dict[str, str] = {}  # repo-relative notebook path -> "python" / "no language_info" / "other" / "invalid"
+
+
 def corpus_composition(files: list[Path]) -> dict[str, int]:
     """Classify the notebooks the way formatters decide whether a notebook is Python."""
+    LANGUAGE_CLASS.clear()
     c = {
         "total": 0,
         "python (language_info.name)": 0,
@@ -205,16 +209,20 @@ def corpus_composition(files: list[Path]) -> dict[str, int]:
             nb = json.loads(f.read_bytes())
         except ValueError:
             c["invalid JSON"] += 1
+            LANGUAGE_CLASS[rel(f)] = "invalid JSON"
             continue
         md = nb.get("metadata") if isinstance(nb, dict) else None
         li = md.get("language_info") if isinstance(md, dict) else None
         name = li.get("name") if isinstance(li, dict) else None
         if name is None:
             c["no language_info (kernelspec only or none)"] += 1
+            LANGUAGE_CLASS[rel(f)] = "without language_info"
         elif str(name).lower() == "python":
             c["python (language_info.name)"] += 1
+            LANGUAGE_CLASS[rel(f)] = "python"
         else:
             c["other language"] += 1
+            LANGUAGE_CLASS[rel(f)] = "other language"
     return c
 
 
@@ -252,6 +260,19 @@ class Case:
     slow_runs: int
     reference_only: bool = False
     note: str = ""
+    baseline_key: str = ""  # the row the ratios are against (default: the command keyed `<case>-ruff`)
+    target: float | None = None  # the wall-time ratio nbtidy / baseline aimed for (shown in the summary)
+
+    def baseline(self) -> Cmd | None:
+        key = self.baseline_key or f"{self.key}-ruff"
+        return next((c for c in self.cmds if c.key == key), None)
+
+    def nbtidy(self) -> Cmd | None:
+        return next((c for c in self.cmds if c.tool == "nbtidy"), None)
+
+
+# The case keys `--only` accepts, in the order the cases run.
+CASE_KEYS = ["corpus", "single", "startup", "hygiene", "lint", "nb-rules"]
 
 
 # The measuring is done by a small helper process, started before the runner reads anything
@@ -533,6 +554,104 @@ def ruff_counts(ruff: Path, target: str, total: int) -> dict:
     }
 
 
+# One finding per line in the concise formats of `nbtidy check` and `ruff check`:
+# `path:cell N:ROW:COL: CODE [*] message`, or `path:ROW:COL: ...` for a notebook-level finding.
+CONCISE_RE = re.compile(
+    r"^(?P<path>.+?\.ipynb)(?::cell (?P<cell>\d+))?:\d+:\d+: (?P<code>[A-Z]+[0-9]+|[a-z][a-z-]*)(?=[ :\[]|$)"
+)
+# nb-clean check: `path cell N: what` or `path metadata: what`, one line per finding.
+NB_CLEAN_RE = re.compile(r"^(?P<path>.+?\.ipynb)(?: cell (?P<cell>\d+))?(?::? (?P<what>.*))?$")
+
+
+def by_language(paths: set[str]) -> str:
+    """`12 python, 3 without language_info, ...` for notebook paths as the tools print them."""
+    counts: dict[str, int] = {}
+    for path in paths:
+        k = LANGUAGE_CLASS.get(rel(Path(path).resolve()) if os.path.isabs(path) else path, "unknown")
+        counts[k] = counts.get(k, 0) + 1
+    order = ["python", "without language_info", "other language", "invalid JSON", "unknown"]
+    return ", ".join(f"{counts[k]} {k}" for k in order if counts.get(k))
+
+
+def top_counts(counts: dict[str, int], n: int = 12) -> str:
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{k} {v}" for k, v in items[:n])
+    return shown + (f", {len(items) - n} more codes" if len(items) > n else "") if items else "none"
+
+
+def concise_findings(cmd: Cmd, total: int) -> str:
+    """Count the finding lines of a concise `nbtidy check` / `ruff check` log (last measured run)."""
+    out, err = read_log(cmd, "stdout"), read_log(cmd, "stderr")
+    codes: dict[str, int] = {}
+    cell_paths, file_level, other = set(), [], []
+    for line in out.splitlines():
+        m = CONCISE_RE.match(line)
+        if not m:
+            if line.strip():
+                other.append(line.strip())
+            continue
+        if m.group("cell") is None:
+            file_level.append((m.group("path"), line))
+        else:
+            cell_paths.add(m.group("path"))
+        codes[m.group("code")] = codes.get(m.group("code"), 0) + 1
+    n = sum(codes.values())
+    paths = cell_paths | {p for p, _ in file_level}
+    rc = cmd.samples[-1].get("rc") if cmd.samples else None
+    txt = (f"- {cmd.label} (`{cmd.shown()}`, last measured run; exit {rc}): **{n} findings** "
+           f"({n} concise lines on stdout) in {len(paths)} of {total} notebooks; by code: {top_counts(codes)}.")
+    if file_level:
+        files = {p for p, _ in file_level}
+        example = file_level[0][1].split(": ", 1)[-1][:160].replace("`", "'")
+        txt += (f" {len(file_level)} of them are notebook-level (no cell) in {len(files)} notebooks, "
+                f"e.g. `{example}`.")
+    txt += f" Notebooks mentioned: {by_language(paths) or 'none'}; {total - len(paths)} not mentioned (clean, or not linted)."
+    summary = [l for l in (other + err.splitlines()) if re.match(r"(Found \d+|All checks passed)", l.strip())]
+    if summary:
+        txt += f" Summary line: `{summary[-1].strip().rstrip('.')}`."
+    rest = [l for l in other if not re.match(r"(Found \d+|All checks passed|\[\*\] \d+ fixable|No fixes available)", l)]
+    if rest:
+        txt += f" {len(rest)} other stdout lines, e.g. `{rest[0][:160].replace('`', chr(39))}`."
+    errs = [l for l in err.splitlines() if l.startswith("error")]
+    if errs:
+        txt += (f" stderr: {len(errs)} error line{'s' if len(errs) != 1 else ''} (notebooks it could not read), "
+                f"e.g. `{errs[0][:200].replace('`', chr(39))}`.")
+    warns = [l for l in err.splitlines() if l.startswith("warning")]
+    if warns:
+        txt += f" stderr: {len(warns)} warning line{'s' if len(warns) != 1 else ''}, e.g. `{warns[0][:160].replace('`', chr(39))}`."
+    return txt
+
+
+def nb_clean_findings(cmd: Cmd, total: int) -> str:
+    """Count the finding lines of an `nb-clean check` log (last measured run)."""
+    out, err = read_log(cmd, "stdout"), read_log(cmd, "stderr")
+    kinds: dict[str, int] = {}
+    paths, other = set(), []
+    for line in out.splitlines():
+        m = NB_CLEAN_RE.match(line)
+        if not m:
+            if line.strip():
+                other.append(line)
+            continue
+        paths.add(m.group("path"))
+        what = (m.group("what") or "").strip()
+        if m.group("cell") is None:
+            kind = "notebook " + what.split(":")[0] if what else "notebook"
+        else:
+            kind = "cell " + (what.split()[0] if what.startswith("metadata") else what)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    n = sum(kinds.values())
+    rc = cmd.samples[-1].get("rc") if cmd.samples else None
+    txt = (f"- {cmd.label} (`{cmd.shown()}`, last measured run; exit {rc}): **{n} findings** ({n} lines on stdout) "
+           f"in {len(paths)} of {total} notebooks; by kind: {top_counts(kinds)}.")
+    if other:
+        txt += f" {len(other)} other stdout lines."
+    errs = [l for l in err.splitlines() if "error" in l]
+    if errs:
+        txt += f" stderr: {len(errs)} error line{'s' if len(errs) != 1 else ''}, e.g. `{errs[0][:200].replace('`', chr(39))}`."
+    return txt
+
+
 # --------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------
@@ -609,12 +728,13 @@ def repo_info() -> dict[str, str]:
 def table(cases: list[Case]) -> str:
     head = (
         "| Case | Command | Runs | Median wall (ms) | Wall min–max (ms) | Median CPU user+sys (ms) "
-        "| Peak RSS max (median), MiB | Wall vs ruff | CPU vs ruff | RSS vs ruff | Exit codes (all runs) |\n"
+        "| Peak RSS max (median), MiB | Wall vs base | CPU vs base | RSS vs base | Exit codes (all runs) |\n"
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n"
     )
     rows = []
     for case in cases:
-        base = next((stats(c) for c in case.cmds if c.tool == "ruff" and c.key.endswith("ruff")), None)
+        bc = case.baseline()
+        base = stats(bc) if bc else None
         for c in case.cmds:
             st = stats(c)
             title = case.title + (" *(different work, reference only)*" if case.reference_only else "")
@@ -641,15 +761,27 @@ def ratio_lines(cases: list[Case]) -> list[str]:
     for case in cases:
         if case.reference_only:
             continue
-        nb = next((stats(c) for c in case.cmds if c.key.endswith("nbtidy")), None)
-        rf = next((stats(c) for c in case.cmds if c.key.endswith("ruff")), None)
+        nc, bc = case.nbtidy(), case.baseline()
+        nb = stats(nc) if nc else None
+        rf = stats(bc) if bc else None
         if nb and rf:
+            wall = nb["wall"] / rf["wall"]
+            target = ""
+            if case.target is not None:
+                verdict = "met" if wall <= case.target else "**not met**"
+                target = f"; target ≤ {case.target:.1f}× wall: {verdict}"
             lines.append(
-                f"- **{case.title}**: nbtidy / ruff = wall {nb['wall'] / rf['wall']:.2f}×, "
+                f"- **{case.title}**: nbtidy / {bc.label} = wall {wall:.2f}×, "
                 f"CPU {nb['cpu'] / rf['cpu']:.2f}×, peak RSS {nb['rss'] / rf['rss']:.2f}× "
-                f"({nb['wall']:.1f} vs {rf['wall']:.1f} ms wall)"
+                f"({nb['wall']:.1f} vs {rf['wall']:.1f} ms wall; {nb['rss']:.1f} vs {rf['rss']:.1f} MiB){target}"
             )
     return lines
+
+
+def ratio_heading(cases: list[Case]) -> str:
+    others = sorted({c.baseline().label for c in cases
+                     if not c.reference_only and c.baseline() and c.baseline().tool != "ruff"})
+    return "nbtidy vs ruff" + (f" (vs {', '.join(others)} where there is no ruff row)" if others else "") + ":"
 
 
 def write_report(ctx: dict, cases: list[Case]) -> str:
@@ -657,6 +789,8 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
     L = []
     L.append("# nbtidy benchmark results\n")
     L.append("Produced by `python3 bench/run.py` (see `bench/README.md`); this file is overwritten on every run.\n")
+    if ctx.get("only"):
+        L.append(f"**Partial run** (`--only {','.join(ctx['only'])}`): only these cases were measured.\n")
     L.append(f"- Date: `{m['date']}`")
     L.append(f"- Machine: {m['nproc']} CPUs (nproc), {m['cpu']}, {m.get('memory', '?')} RAM, kernel {m['kernel']}")
     L.append(f"- Repo: commit `{r['commit']}` plus {r['dirty']} uncommitted path(s) outside bench/ when it was built (the build includes them); {r['rustc']}")
@@ -701,15 +835,16 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
     L.append("## Results\n")
     L.append("Median wall and median CPU (user+sys of the child and the descendants it reaped) over the measured runs; "
              "peak RSS is the maximum `ru_maxrss` over the runs (largest single process, not a sum over worker processes). "
-             "Ratios are against the case's `ruff` row (> 1 means slower / bigger than ruff). "
+             "Ratios are against the case's baseline row, the one at 1.00×: `ruff`, or `nb-clean check` in the "
+             "notebook-only rules case (> 1 means slower / bigger than the baseline). "
              "Exit codes count warm-up and measured runs; ⚠ marks codes other than 0/1.\n")
     L.append(ctx["table"])
     rl = ratio_lines(cases)
     if rl:
-        L.append("nbtidy vs ruff:\n")
+        L.append(ratio_heading(cases) + "\n")
         L.extend(rl)
         L.append("")
-    L.append("## Skipped and failed notebooks\n")
+    L.append("## Skipped and failed notebooks, findings\n")
     nb = ctx.get("nbtidy_counts")
     if nb:
         L.append(f"- nbtidy (corpus check, last run): summary `{nb['summary']}`; {nb['warning_lines']} warning lines "
@@ -730,6 +865,8 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
         s = ctx["summaries"].get(key)
         if s is not None:
             L.append(f"- {label} (corpus check, last run): `{s or 'no summary line'}`")
+    for line in ctx.get("lint_counts", []):
+        L.append(line)
     L.append("")
     if ctx["notes"]:
         L.append("## Notes\n")
@@ -756,9 +893,15 @@ def main() -> int:
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/nbtidy")
     ap.add_argument("--skip-install", action="store_true", help="reuse the venv as it is (no pip)")
     ap.add_argument("--no-slow", action="store_true", help="leave out black and nbqa on the whole corpus")
+    ap.add_argument("--only", metavar="CASES", default="",
+                    help=f"run only these cases, comma-separated keys: {','.join(CASE_KEYS)} (default: all)")
     ap.add_argument("--results", type=Path, default=RESULTS, help="report to write (default bench/RESULTS.md)")
     ap.add_argument("-v", "--verbose", action="store_true", help="log every run")
     args = ap.parse_args()
+    only = [k.strip() for k in args.only.split(",") if k.strip()]
+    unknown = [k for k in only if k not in CASE_KEYS]
+    if unknown:
+        ap.error(f"--only: unknown case key(s) {', '.join(unknown)}; known: {', '.join(CASE_KEYS)}")
 
     global SPAWN
     SPAWN = Spawner()  # first, while this process is still small (see SPAWNER)
@@ -843,6 +986,33 @@ def main() -> int:
                                "of reading and rewriting the corpus JSON, not a competitor. nbstripout takes files only, "
                                "so the notebook list is passed as arguments."))
 
+    c5 = [Cmd("lint-nbtidy", "nbtidy", "nbtidy", [nbt, "check", "--output-format", "concise", corpus])]
+    if avail["ruff"]:
+        c5.append(Cmd("lint-ruff", "ruff", "ruff", [bin_("ruff"), "check", "--no-cache", "--isolated", "--select", "F,E,W",
+                                                   "--output-format", "concise", corpus]))
+    cases.append(Case("lint", f"Corpus, lint (recommended rules, {len(files)} notebooks)", c5, args.runs, args.slow_runs,
+                      target=1.0,
+                      note="nbtidy runs its default rule set (`nbtidy_rules = recommended`, no `.editorconfig` settings); "
+                           "ruff runs the pyflakes and pycodestyle rules (`--select F,E,W`). The rule sets differ, so the "
+                           "finding counts below differ too. Exit 1 (findings) is normal; nbtidy exits 2 when a notebook "
+                           "cannot be read."))
+
+    c6 = [Cmd("nb-rules-nbtidy", "nbtidy", "nbtidy --select NB",
+              [nbt, "check", "--select", "NB", "--output-format", "concise", corpus])]
+    if avail["nb-clean"]:
+        c6.append(Cmd("nb-rules-nb-clean", "nb-clean", "nb-clean check", [bin_("nb-clean"), "check", corpus]))
+    cases.append(Case("nb-rules", f"Corpus, notebook-only rules ({len(files)} notebooks)", c6, args.runs, args.slow_runs,
+                      baseline_key="nb-rules-nb-clean", target=1.0,
+                      note="nbtidy runs only its notebook rules (`NB` codes: outputs, hygiene); nb-clean checks execution "
+                           "counts, outputs and cell/notebook metadata. Similar, not identical work: the finding counts "
+                           "below show what each reports. nb-clean exits 65 when a notebook does not match its schema "
+                           "(it still checks the others)."))
+
+    if only:
+        cases = [case for case in cases if case.key in only]
+        log(f"--only: running {', '.join(case.key for case in cases)}")
+    ran = {case.key for case in cases}
+
     load_before = loadavg()
     busy_before, own_before = busy_cpu_seconds(), own_cpu_seconds(cases)
     t0 = time.perf_counter()
@@ -860,14 +1030,26 @@ def main() -> int:
 
     # Counts of skipped / failed notebooks.
     ctx_counts = {}
-    ctx_counts["nbtidy_counts"] = nbtidy_counts(c1[0])
-    if avail["ruff"]:
-        log("counting ruff's skipped / failed notebooks (one extra run, concise output)")
-        ctx_counts["ruff_counts"] = ruff_counts(VENV_BIN / "ruff", corpus, len(files))
     summaries = {}
-    for c in c1:
-        if c.tool in ("black", "nbqa"):
-            summaries[c.key] = summary_line(read_log(c, "stderr") + "\n" + read_log(c, "stdout"))
+    if "corpus" in ran:
+        ctx_counts["nbtidy_counts"] = nbtidy_counts(c1[0])
+        if avail["ruff"]:
+            log("counting ruff's skipped / failed notebooks (one extra run, concise output)")
+            ctx_counts["ruff_counts"] = ruff_counts(VENV_BIN / "ruff", corpus, len(files))
+        for c in c1:
+            if c.tool in ("black", "nbqa"):
+                summaries[c.key] = summary_line(read_log(c, "stderr") + "\n" + read_log(c, "stdout"))
+    # Findings of the lint cases, counted from the last measured run's output (one line per finding).
+    lint_counts = []
+    for case in cases:
+        if case.key not in ("lint", "nb-rules"):
+            continue
+        for c in case.cmds:
+            if not c.samples:
+                continue
+            counter = nb_clean_findings if c.tool == "nb-clean" else concise_findings
+            lint_counts.append(counter(c, len(files)).replace("- ", f"- {case.title} / ", 1))
+    ctx_counts["lint_counts"] = lint_counts
 
     for case in cases:
         for c in case.cmds:
@@ -899,7 +1081,9 @@ def main() -> int:
         "composition": composition,
         "corpus_src": corpus_src,
         "args": f"--runs {args.runs}, --slow-runs {args.slow_runs}, --startup-runs {args.startup_runs}, "
-                f"--warmup {args.warmup}, --timeout {args.timeout:.0f} s",
+                f"--warmup {args.warmup}, --timeout {args.timeout:.0f} s"
+                + (", --no-slow" if args.no_slow else "") + (f", --only {','.join(only)}" if only else ""),
+        "only": only,
         "table": table(cases),
         "results_path": args.results,
         "load": (load_before, load_after),
@@ -914,7 +1098,12 @@ def main() -> int:
             for case in cases for c in case.cmds}
     (WORK / "samples.json").write_text(json.dumps(dump, indent=1))
     print(ctx["table"])
-    for line in ratio_lines(cases):
+    rl = ratio_lines(cases)
+    if rl:
+        print(ratio_heading(cases))
+    for line in rl:
+        print(line)
+    for line in lint_counts:
         print(line)
     for a in anchors.values():
         if not a.available:

@@ -106,6 +106,9 @@ pub enum SourceError {
     /// The `source` is neither a string nor a list of strings.
     #[error("the cell's `source` is not a string or a list of strings")]
     NotText,
+    /// The re-encoded source does not decode back to the intended text (a bug; nothing written).
+    #[error("internal error: the new source of cell {0} does not round-trip")]
+    RoundTrip(usize),
 }
 
 impl<'a> Notebook<'a> {
@@ -354,8 +357,12 @@ impl<'a> Notebook<'a> {
 
     /// Replaces the sources of the given cells (`(cell index, new code)`) and returns the new file.
     ///
+    /// Each new value is decoded back and compared with the intended text before anything is
+    /// spliced; every other byte is the original's, so the result is valid JSON whenever the input
+    /// was.
+    ///
     /// # Errors
-    /// [`SourceError`] when an original source cannot be read.
+    /// [`SourceError`] when an original source cannot be read, or a new value does not round-trip.
     pub fn with_sources(&self, sources: &[(usize, String)]) -> Result<Vec<u8>, SourceError> {
         if sources.is_empty() {
             return Ok(self.text.as_bytes().to_vec());
@@ -365,6 +372,9 @@ impl<'a> Notebook<'a> {
         for (index, text) in sources {
             let source = self.source(*index)?;
             let encoded = encode::encode_source(self.text, &source, text, &style);
+            if !round_trips(&encoded, text) {
+                return Err(SourceError::RoundTrip(index + 1));
+            }
             edits.push((source.span, encoded));
         }
         Ok(self.splice(edits))
@@ -372,6 +382,29 @@ impl<'a> Notebook<'a> {
 }
 
 pub use encode::{FileStyle, split_lines};
+
+/// `true` when the JSON value `encoded` (a string or a list of strings) decodes to `text`.
+fn round_trips(encoded: &str, text: &str) -> bool {
+    if encoded.starts_with('"') {
+        return json_string::decode(encoded).is_some_and(|decoded| decoded == text);
+    }
+    match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(encoded) {
+        Ok(elements) => {
+            let mut rest = text;
+            for element in elements {
+                let Some(decoded) = json_string::decode(element.get()) else {
+                    return false;
+                };
+                let Some(after) = rest.strip_prefix(decoded.as_ref()) else {
+                    return false;
+                };
+                rest = after;
+            }
+            rest.is_empty()
+        }
+        Err(_) => false,
+    }
+}
 
 /// 1-based line and column (in bytes) of byte offset `at`.
 fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {

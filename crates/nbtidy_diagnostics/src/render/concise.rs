@@ -1,6 +1,6 @@
 //! `concise`: one line per finding, `path:cell N:ROW:COL: CODE [*] message`.
 //!
-//! `[*]` marks findings with a fix (as ruff does).
+//! `[*]` marks findings with a safe fix, which `--fix` applies (as ruff does).
 
 use std::fmt::Write as _;
 
@@ -20,7 +20,15 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
             } else {
                 diagnostic.code.to_owned()
             };
-            let fixable = if diagnostic.fix.is_some() { " [*]" } else { "" };
+            let fixable = if diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|fix| fix.applicability == crate::Applicability::Safe)
+            {
+                " [*]"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "{}: {code}{fixable} {}",

@@ -11,7 +11,7 @@
 //!
 //! ```
 //!
-//! The header is the `concise` line (`[*]` marks a fix). The frame comes from annotate-snippets;
+//! The header is the `concise` line (`[*]` marks a safe fix). The frame comes from annotate-snippets;
 //! its line numbers are rows of the cell, and its origin is `path:cell N`. A span over several
 //! rows shows them all, up to [`MAX_ROWS`]; a note says how many more there are. Notebook-level
 //! findings (no cell) have a header with the `.ipynb` line and column and no frame.
@@ -67,7 +67,15 @@ fn header(out: &mut String, file: &FileDiagnostics, diagnostic: &Diagnostic, col
     } else {
         diagnostic.code.to_owned()
     };
-    let fixable = if diagnostic.fix.is_some() { " [*]" } else { "" };
+    let fixable = if diagnostic
+        .fix
+        .as_ref()
+        .is_some_and(|fix| fix.applicability == crate::Applicability::Safe)
+    {
+        " [*]"
+    } else {
+        ""
+    };
     let _ = writeln!(
         out,
         "{}: {code}{fixable} {}",

@@ -2,6 +2,9 @@
 
 mod common;
 
+/// The rules these tests are about; the others (F401, NB008, ...) are tested in `nbtidy_lint`.
+const RULES: &str = "E722,E999,NB013";
+
 use common::{Project, code_notebook, notebook};
 
 /// The 1-based line of `text` that contains `needle`.
@@ -23,7 +26,14 @@ fn github_annotations_land_on_the_ipynb_line_of_the_code() {
         ),
     ]);
     project.write("nb.ipynb", &text);
-    let run = project.run(&["check", "--output-format", "github", "nb.ipynb"]);
+    let run = project.run(&[
+        "check",
+        "--select",
+        RULES,
+        "--output-format",
+        "github",
+        "nb.ipynb",
+    ]);
     run.assert_code(0); // E722 is a warning; the default fail level is error
     let expected_line = line_of(&text, "\"except:\\n\"");
     let annotation = run
@@ -45,7 +55,14 @@ fn sarif_regions_point_at_the_ipynb_line_and_carry_the_cell_position() {
     let project = Project::new();
     let text = code_notebook(&["x = 1", "!pip install pandas"]);
     project.write("nb.ipynb", &text);
-    let run = project.run(&["check", "--output-format", "sarif", "nb.ipynb"]);
+    let run = project.run(&[
+        "check",
+        "--select",
+        RULES,
+        "--output-format",
+        "sarif",
+        "nb.ipynb",
+    ]);
     run.assert_code(0);
     let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
@@ -70,7 +87,14 @@ fn json_output_has_cell_and_file_positions() {
     let project = Project::new();
     let text = code_notebook(&["try:\n    x = 1\nexcept:\n    pass"]);
     project.write("nb.ipynb", &text);
-    let run = project.run(&["check", "--output-format", "json", "nb.ipynb"]);
+    let run = project.run(&[
+        "check",
+        "--select",
+        RULES,
+        "--output-format",
+        "json",
+        "nb.ipynb",
+    ]);
     let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let finding = &findings[0];
     assert_eq!(finding["code"], "E722");
@@ -89,27 +113,49 @@ fn json_output_has_cell_and_file_positions() {
 fn exit_codes_follow_the_fail_level() {
     let project = Project::new();
     project.write("nb.ipynb", code_notebook(&["!pip install x"]));
-    project.run(&["check", "nb.ipynb"]).assert_code(0);
     project
-        .run(&["check", "--fail-on", "warning", "nb.ipynb"])
+        .run(&["check", "--select", RULES, "nb.ipynb"])
+        .assert_code(0);
+    project
+        .run(&[
+            "check",
+            "--select",
+            RULES,
+            "--fail-on",
+            "warning",
+            "nb.ipynb",
+        ])
         .assert_code(1);
     let strict = Project::with_editorconfig("[*.ipynb]\nnbtidy_fail_on = warning\n");
     strict.write("nb.ipynb", code_notebook(&["!pip install x"]));
-    strict.run(&["check", "nb.ipynb"]).assert_code(1);
     strict
-        .run(&["check", "--fail-on", "error", "nb.ipynb"])
+        .run(&["check", "--select", RULES, "nb.ipynb"])
+        .assert_code(1);
+    strict
+        .run(&["check", "--select", RULES, "--fail-on", "error", "nb.ipynb"])
         .assert_code(0);
     // A syntax error is an error.
     project.write("bad.ipynb", code_notebook(&["x = ("]));
-    project.run(&["check", "bad.ipynb"]).assert_code(1);
+    project
+        .run(&["check", "--select", RULES, "bad.ipynb"])
+        .assert_code(1);
     // A rule raised to error in .editorconfig fails the check.
     let raised = Project::with_editorconfig("[*]\nnbtidy_rule.shell-pip-install = error\n");
     raised.write("nb.ipynb", code_notebook(&["!pip install x"]));
-    raised.run(&["check", "nb.ipynb"]).assert_code(1);
-    let off = Project::with_editorconfig("[*]\nnbtidy_rule.NB013 = off\n");
+    raised
+        .run(&["check", "--select", RULES, "nb.ipynb"])
+        .assert_code(1);
+    // Without --select, .editorconfig decides: the base set, then per-rule settings.
+    let off = Project::with_editorconfig(
+        "[*]\nnbtidy_rules = none\nnbtidy_rule.E722 = warning\nnbtidy_rule.NB013 = off\n",
+    );
     off.write("nb.ipynb", code_notebook(&["!pip install x"]));
     let run = off.run(&["check", "--fail-on", "warning", "nb.ipynb"]);
     run.assert_code(0);
+    let on = Project::with_editorconfig("[*]\nnbtidy_rules = none\nnbtidy_rule.NB013 = warning\n");
+    on.write("nb.ipynb", code_notebook(&["!pip install x"]));
+    on.run(&["check", "--fail-on", "warning", "nb.ipynb"])
+        .assert_code(1);
     assert!(run.stderr.contains("All checks passed!"), "{}", run.stderr);
 }
 
@@ -117,7 +163,7 @@ fn exit_codes_follow_the_fail_level() {
 fn invalid_rule_settings_are_errors_naming_the_line() {
     let project = Project::with_editorconfig("[*]\nnbtidy_rule.E722 = loud\n");
     project.write("nb.ipynb", code_notebook(&["x = 1"]));
-    let run = project.run(&["check", "nb.ipynb"]);
+    let run = project.run(&["check", "--select", RULES, "nb.ipynb"]);
     run.assert_code(2);
     assert!(
         run.stderr
@@ -135,14 +181,14 @@ fn fix_applies_safe_fixes_and_diff_shows_them() {
         ("code", "!pip install pandas\nimport pandas"),
     ]);
     project.write("nb.ipynb", &original);
-    let run = project.run(&["check", "--diff", "nb.ipynb"]);
+    let run = project.run(&["check", "--select", RULES, "--diff", "nb.ipynb"]);
     run.assert_code(1);
     assert_eq!(
         run.stdout,
         "--- a/nb.ipynb:cell 2\n+++ b/nb.ipynb:cell 2\n@@ -1,2 +1,2 @@\n-!pip install pandas\n+%pip install pandas\n import pandas\n"
     );
     assert_eq!(project.read("nb.ipynb"), original, "--diff wrote the file");
-    let run = project.run(&["check", "--fix", "nb.ipynb"]);
+    let run = project.run(&["check", "--select", RULES, "--fix", "nb.ipynb"]);
     run.assert_code(0);
     assert!(
         run.stderr.contains("Fixed 1 finding, 0 remaining"),
@@ -220,7 +266,14 @@ fn suppression_by_noqa_and_cell_tags() {
         common::python_metadata(),
     );
     project.write("nb.ipynb", text);
-    let run = project.run(&["check", "--output-format", "concise", "nb.ipynb"]);
+    let run = project.run(&[
+        "check",
+        "--select",
+        RULES,
+        "--output-format",
+        "concise",
+        "nb.ipynb",
+    ]);
     assert_eq!(
         run.stdout, "nb.ipynb:cell 4:3:1: E722 do not use bare `except`\n",
         "{}",
@@ -236,7 +289,14 @@ fn unreadable_notebooks_are_errors_and_the_rest_is_checked() {
         "good.ipynb",
         code_notebook(&["try:\n    pass\nexcept:\n    pass"]),
     );
-    let run = project.run(&["check", "--output-format", "concise", "."]);
+    let run = project.run(&[
+        "check",
+        "--select",
+        RULES,
+        "--output-format",
+        "concise",
+        ".",
+    ]);
     run.assert_code(2);
     assert!(
         run.stderr
@@ -261,6 +321,8 @@ fn control_characters_in_notebooks_do_not_reach_the_terminal() {
     for format in ["full", "concise"] {
         let run = project.run(&[
             "check",
+            "--select",
+            RULES,
             "--output-format",
             format,
             "--color",
@@ -269,7 +331,7 @@ fn control_characters_in_notebooks_do_not_reach_the_terminal() {
         ]);
         assert!(!run.stdout.contains('\u{1b}'), "{format}: {:?}", run.stdout);
     }
-    let run = project.run(&["check", "--color", "always", "nb.ipynb"]);
+    let run = project.run(&["check", "--select", RULES, "--color", "always", "nb.ipynb"]);
     assert!(run.stdout.contains("\\u{1b}[2J"), "{}", run.stdout);
 }
 

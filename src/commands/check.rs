@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::Result;
 use nbtidy_config::{Resolver, WarningKind};
@@ -17,10 +17,9 @@ use nbtidy_diagnostics::{
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 use nbtidy_notebook::Notebook;
-use rayon::prelude::*;
 
 use crate::args::{CheckArgs, ColorChoice, SeverityArg};
-use crate::{ExitStatus, diff, printer, walk};
+use crate::{ExitStatus, diff, printer};
 
 #[derive(Debug, Default)]
 struct Report {
@@ -46,22 +45,15 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             SeverityArg::Warning => Severity::Warning,
         }),
     };
-    let exclude = walk::exclusions(&args.exclude)?;
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let found = walk::notebooks(&paths, &exclude);
-    let mut reports: Vec<Report> = found
-        .notebooks
-        .par_iter()
-        .map(|path| check_path(&resolver, &selection_args, path, args))
-        .collect();
-    reports.extend(found.errors.into_iter().map(|error| Report {
-        error: Some(error),
-        ..Report::default()
-    }));
+    let mut reports = super::for_each_notebook(
+        &args.paths,
+        &args.exclude,
+        |path| check_path(&resolver, &selection_args, path, args),
+        |error| Report {
+            error: Some(error),
+            ..Report::default()
+        },
+    )?;
 
     let color = match args.color {
         ColorChoice::Always => true,

@@ -16,7 +16,7 @@ use nbtidy_notebook::{CodeKind, Notebook};
 use rayon::prelude::*;
 
 use crate::args::FormatArgs;
-use crate::{ExitStatus, diff, printer, walk};
+use crate::{ExitStatus, diff, printer};
 
 /// What to do with a notebook that would change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,22 +72,15 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
         return run_stdin(&resolver, &name, mode);
     }
 
-    let exclude = walk::exclusions(&args.exclude)?;
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let found = walk::notebooks(&paths, &exclude);
-    let mut reports: Vec<Report> = found
-        .notebooks
-        .par_iter()
-        .map(|path| format_path(&resolver, path, mode))
-        .collect();
-    reports.extend(found.errors.into_iter().map(|error| Report {
-        error: Some(error),
-        ..Report::default()
-    }));
+    let reports = super::for_each_notebook(
+        &args.paths,
+        &args.exclude,
+        |path| format_path(&resolver, path, mode),
+        |error| Report {
+            error: Some(error),
+            ..Report::default()
+        },
+    )?;
     print_reports(&reports, mode, args.quiet)
 }
 

@@ -5,9 +5,37 @@ pub mod config;
 pub mod format;
 pub mod rule;
 
-use nbtidy_config::{ConfigWarning, WarningKind};
+use std::path::{Path, PathBuf};
 
-use crate::printer;
+use anyhow::Result;
+use nbtidy_config::{ConfigWarning, WarningKind};
+use rayon::prelude::*;
+
+use crate::{printer, walk};
+
+/// Walks `paths` (default `.`), runs `process` on every notebook in parallel, and returns the
+/// results in path order, followed by one `unreadable(message)` per path that cannot be read.
+pub(crate) fn for_each_notebook<R: Send>(
+    paths: &[PathBuf],
+    exclude: &[String],
+    process: impl Fn(&Path) -> R + Sync,
+    unreadable: impl Fn(String) -> R,
+) -> Result<Vec<R>> {
+    let exclude = walk::exclusions(exclude)?;
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let found = walk::notebooks(&paths, &exclude);
+    let mut results: Vec<R> = found
+        .notebooks
+        .par_iter()
+        .map(|path| process(path))
+        .collect();
+    results.extend(found.errors.into_iter().map(unreadable));
+    Ok(results)
+}
 
 /// Why a notebook governed by an invalid `.editorconfig` value is skipped.
 pub(crate) const INVALID_CONFIG: &str =

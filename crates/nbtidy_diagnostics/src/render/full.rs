@@ -20,11 +20,10 @@
 //! [`escape_control`] first, so the only escape sequences in the output are the renderer's own
 //! colors, and only when [`RenderOptions::color`] is set.
 
-use std::fmt::Write as _;
-
 use annotate_snippets::{AnnotationKind, Group, Level, Padding, Renderer, Snippet};
 
-use super::{RenderOptions, display_location, escape_control};
+use super::concise::header;
+use super::{RenderOptions, escape_control};
 use crate::{Diagnostic, FileDiagnostics, Position, Severity};
 
 /// The most rows of a cell one code frame shows.
@@ -54,34 +53,6 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
         }
     }
     out
-}
-
-/// `path:cell N:ROW:COL: CODE [*] message` and a newline: the `concise` line, same colors.
-fn header(out: &mut String, file: &FileDiagnostics, diagnostic: &Diagnostic, color: bool) {
-    let code = if color {
-        let code_color = match diagnostic.severity {
-            Severity::Error => "\x1b[1;31m",
-            Severity::Warning => "\x1b[1;33m",
-        };
-        format!("{code_color}{}\x1b[0m", diagnostic.code)
-    } else {
-        diagnostic.code.to_owned()
-    };
-    let fixable = if diagnostic
-        .fix
-        .as_ref()
-        .is_some_and(|fix| fix.applicability == crate::Applicability::Safe)
-    {
-        " [*]"
-    } else {
-        ""
-    };
-    let _ = writeln!(
-        out,
-        "{}: {code}{fixable} {}",
-        display_location(&file.path, diagnostic),
-        escape_control(&diagnostic.message)
-    );
 }
 
 /// The code frame of a finding in a cell, or `None` for notebook-level findings and locations

@@ -155,6 +155,7 @@ pub struct Context<'a> {
     cells: Vec<CellView<'a>>,
     config: &'a Resolved,
     file_line_starts: Vec<usize>,
+    semantic: std::cell::OnceCell<std::rc::Rc<crate::semantic::SemanticModel>>,
 }
 
 impl<'a> Context<'a> {
@@ -202,7 +203,15 @@ impl<'a> Context<'a> {
             cells,
             config,
             file_line_starts,
+            semantic: std::cell::OnceCell::new(),
         }
+    }
+
+    /// Where the notebook's semantic model is kept once built (see [`crate::semantic::model`]).
+    pub(crate) fn semantic_cell(
+        &self,
+    ) -> &std::cell::OnceCell<std::rc::Rc<crate::semantic::SemanticModel>> {
+        &self.semantic
     }
 
     /// The notebook's path.

@@ -21,6 +21,7 @@ pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod selection;
+pub mod semantic;
 
 use std::path::Path;
 

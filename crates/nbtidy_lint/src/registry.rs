@@ -7,12 +7,40 @@ use crate::rules;
 pub static RULES: &[&dyn Rule] = &[
     // --- code: syntax and pyflakes-style semantics (notebook order) ---
     &rules::syntax_error::SyntaxError,
+    &rules::undefined_name::UndefinedName,
+    &rules::cell_defined_later::CellDefinedLater,
+    &rules::unused_import::UnusedImport,
+    &rules::redefined_while_unused::RedefinedWhileUnused,
+    &rules::unused_variable::UnusedVariable,
+    &rules::import_star::ImportStar,
     // --- code: single-cell checks (pycodestyle / pyflakes codes) ---
+    &rules::f_string_missing_placeholders::FStringMissingPlaceholders,
+    &rules::is_literal::IsLiteral,
+    &rules::none_comparison::NoneComparison,
+    &rules::true_false_comparison::TrueFalseComparison,
+    &rules::useless_semicolon::UselessSemicolon,
     &rules::bare_except::BareExcept,
     // --- style from .editorconfig ---
+    &rules::line_too_long::LineTooLong,
+    &rules::tab_indentation::TabIndentation,
+    &rules::trailing_whitespace::TrailingWhitespace,
+    &rules::blank_line_with_whitespace::BlankLineWithWhitespace,
     // --- notebook (NB codes) ---
+    &rules::execution_out_of_order::ExecutionOutOfOrder,
     &rules::outputs_present::OutputsPresent,
+    &rules::execution_count_present::ExecutionCountPresent,
+    &rules::error_output::ErrorOutput,
+    &rules::large_output::LargeOutput,
+    &rules::empty_cell::EmptyCell,
+    &rules::missing_cell_id::MissingCellId,
+    &rules::duplicate_cell_id::DuplicateCellId,
+    &rules::invalid_notebook::InvalidNotebook,
+    &rules::missing_kernelspec::MissingKernelspec,
+    &rules::notebook_metadata_noise::NotebookMetadataNoise,
     &rules::shell_pip_install::ShellPipInstall,
+    &rules::unpinned_install::UnpinnedInstall,
+    &rules::absolute_local_path::AbsoluteLocalPath,
+    &rules::secret_in_notebook::SecretInNotebook,
 ];
 
 /// The rule with this code or name (case-insensitive).
@@ -63,4 +91,3 @@ fn capitalize(text: &str) -> String {
         first.to_uppercase().collect::<String>() + chars.as_str()
     })
 }
-

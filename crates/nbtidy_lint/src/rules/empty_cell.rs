@@ -1,0 +1,88 @@
+//! `NB007` empty-cell: a code or markdown cell with nothing but whitespace.
+
+use nbtidy_diagnostics::{Applicability, Fix};
+use nbtidy_notebook::CellType;
+
+use crate::context::Context;
+use crate::diagnostics::Diagnostics;
+use crate::rule::{FixAvailability, Rule, RuleMeta};
+use crate::rules::json_util::{cell_spans, is_empty_container, removal_edits};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports code and markdown cells whose source is empty or only whitespace. Raw cells are
+    /// left alone (they are sometimes kept empty on purpose for nbconvert), and so are cells
+    /// tagged `parameters` or `injected-parameters` (papermill's injection points).
+    ///
+    /// ## Why is this bad?
+    /// Empty cells are leftovers: they add noise to the notebook and to its diffs.
+    ///
+    /// ## Example
+    /// A code cell with `"source": []` or `"source": ["\n"]` between two others.
+    ///
+    /// ## Fix safety
+    /// The fix removes the cell from the `cells` list, together with one separator, so that the
+    /// JSON keeps its layout. It is safe when the cell has no outputs and no tags; otherwise
+    /// (saved outputs, tags another tool may look for) it is unsafe.
+    ///
+    /// ## EditorConfig keys
+    /// None.
+    pub struct EmptyCell {
+        code: "NB007",
+        name: "empty-cell",
+        severity: Warning,
+        recommended: true,
+        fix: FixAvailability::Always(Applicability::Safe),
+        keys: [],
+    }
+}
+
+impl Rule for EmptyCell {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
+        let notebook = context.notebook();
+        let text = notebook.text();
+        let mut spans = None;
+        for (view, cell) in context.cells().iter().zip(notebook.cells()) {
+            let kind = match cell.cell_type {
+                CellType::Code => "code",
+                CellType::Markdown => "markdown",
+                _ => continue,
+            };
+            if view.code.is_none()
+                || !view.text().trim().is_empty()
+                || view.has_tag("parameters")
+                || view.has_tag("injected-parameters")
+            {
+                continue;
+            }
+            let has_outputs = cell
+                .outputs
+                .as_ref()
+                .is_some_and(|span| !is_empty_container(text, span));
+            let mut diagnostic = context.diagnostic(
+                &Self::META,
+                format!("{kind} cell {} is empty", view.number()),
+                context.json_location(
+                    Some(view.index),
+                    cell.source.as_ref().expect("the cell has a source"),
+                ),
+            );
+            let (list, items) =
+                spans.get_or_insert_with(|| cell_spans(text).unwrap_or_else(|| (0..0, Vec::new())));
+            if items.len() == notebook.cells().len() {
+                let edits = removal_edits(text, list, items, &[view.index]);
+                diagnostic.fix_title = Some("Remove the cell".to_owned());
+                diagnostic.fix = Some(if has_outputs || !view.tags.is_empty() {
+                    Fix::unsafe_(edits)
+                } else {
+                    Fix::safe(edits)
+                });
+            }
+            out.push(diagnostic);
+        }
+    }
+}

@@ -211,15 +211,7 @@ pub fn fix_notebook(
     }
     let notebook = Notebook::parse(&current)?;
     let context = Context::new(path, &notebook, config);
-    let remaining = FileDiagnostics {
-        path: path.display().to_string(),
-        cells: context
-            .cells()
-            .iter()
-            .map(|c| c.text().to_owned())
-            .collect(),
-        diagnostics: crate::run_rules(&context, selection),
-    };
+    let remaining = crate::file_diagnostics(path, &context, crate::run_rules(&context, selection));
     let changed = current != bytes;
     Ok(FixOutcome {
         bytes: changed.then_some(current),

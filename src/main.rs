@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod diff;
 mod printer;
+mod read;
 mod walk;
 mod write;
 

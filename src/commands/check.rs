@@ -238,15 +238,27 @@ fn check_path(
         return report;
     }
     report.fail_on = Some(selection.fail_on);
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            report.error = Some(format!("cannot read: {err}"));
-            return report;
-        }
-    };
+    let result = crate::read::with_file(path, |bytes| {
+        lint_bytes(path, bytes, &resolved, &selection, args, &mut report);
+    });
+    if let Err(err) = result {
+        report.error = Some(format!("cannot read: {err}"));
+    }
+    report
+}
+
+/// Lints (or fixes) one notebook's bytes into `report`.
+fn lint_bytes(
+    path: &Path,
+    bytes: &[u8],
+    resolved: &nbtidy_config::Resolved,
+    selection: &Selection,
+    args: &CheckArgs,
+    report: &mut Report,
+) {
+    let display = report.display.clone();
     if args.fix || args.diff {
-        match fix_notebook(path, &bytes, &resolved, &selection, args.unsafe_fixes) {
+        match fix_notebook(path, bytes, resolved, selection, args.unsafe_fixes) {
             Ok(outcome) => {
                 report.fixed = outcome.fixed;
                 report.dropped = outcome.dropped;
@@ -254,7 +266,7 @@ fn check_path(
                 report.diagnostics.path.clone_from(&display);
                 if let Some(new) = outcome.bytes {
                     if args.diff {
-                        report.diff = notebook_diff(&display, &bytes, &new);
+                        report.diff = notebook_diff(&display, bytes, &new);
                     } else if let Err(err) = crate::write::write_atomic(path, &new) {
                         report.error = Some(format!("{err:#}"));
                     }
@@ -262,16 +274,15 @@ fn check_path(
             }
             Err(err) => report.error = Some(err.to_string()),
         }
-        return report;
+        return;
     }
-    match check_notebook(path, &bytes, &resolved, &selection) {
+    match check_notebook(path, bytes, resolved, selection) {
         Ok(mut diagnostics) => {
             diagnostics.path.clone_from(&display);
             report.diagnostics = diagnostics;
         }
         Err(err) => report.error = Some(err.to_string()),
     }
-    report
 }
 
 /// What fixes change: a diff per cell whose code changed, and a diff of the file's JSON when

@@ -175,7 +175,8 @@ pub struct Diagnostic {
 pub struct FileDiagnostics {
     /// The path as the user should read it.
     pub path: String,
-    /// Each cell's text (index = cell number - 1); used for code frames.
+    /// Each cell's text (index = cell number - 1), for code frames; may be empty for cells
+    /// without findings.
     pub cells: Vec<String>,
     /// The findings, sorted by location.
     pub diagnostics: Vec<Diagnostic>,

@@ -137,8 +137,14 @@ impl CellView<'_> {
     }
 }
 
+/// Byte offsets where lines start (`\n`, `\r\n` and a lone `\r` end lines).
 fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
+    if !text.contains('\r') {
+        // The common case, with a vectorised search.
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        return starts;
+    }
     let bytes = text.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
@@ -148,13 +154,20 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// Byte offsets where the file's lines start (only `\n` ends a line of a JSON file).
+fn file_line_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect()
+}
+
 /// One notebook, ready for the rules.
 pub struct Context<'a> {
     path: &'a Path,
     notebook: &'a Notebook<'a>,
     cells: Vec<CellView<'a>>,
     config: &'a Resolved,
-    file_line_starts: Vec<usize>,
+    file_line_starts: std::cell::OnceCell<Vec<usize>>,
     semantic: std::cell::OnceCell<std::rc::Rc<crate::semantic::SemanticModel>>,
 }
 
@@ -196,13 +209,12 @@ impl<'a> Context<'a> {
                 }
             })
             .collect();
-        let file_line_starts = line_starts(notebook.text());
         Context {
             path,
             notebook,
             cells,
             config,
-            file_line_starts,
+            file_line_starts: std::cell::OnceCell::new(),
             semantic: std::cell::OnceCell::new(),
         }
     }
@@ -258,8 +270,12 @@ impl<'a> Context<'a> {
     pub fn file_position(&self, at: usize) -> Position {
         let text = self.notebook.text();
         let at = at.min(text.len());
-        let row = self.file_line_starts.partition_point(|&start| start <= at);
-        let start = self.file_line_starts[row - 1];
+        // Computed on the first finding: most notebooks have none.
+        let starts = self
+            .file_line_starts
+            .get_or_init(|| file_line_starts(self.notebook.text()));
+        let row = starts.partition_point(|&start| start <= at);
+        let start = starts[row - 1];
         Position::new(row, text[start..at].chars().count() + 1)
     }
 

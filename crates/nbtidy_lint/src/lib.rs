@@ -55,18 +55,22 @@ pub fn check_notebook(
 /// masked after its first four characters.
 const SENSITIVE: &[&str] = &["NB016"];
 
-/// The findings of a notebook with the cell texts renderers show in code frames, sensitive spans
-/// masked.
+/// The findings of a notebook with the texts of the cells they are in (for code frames),
+/// sensitive spans masked.
 pub(crate) fn file_diagnostics(
     path: &Path,
     context: &Context<'_>,
     diagnostics: Vec<Diagnostic>,
 ) -> FileDiagnostics {
-    let mut cells: Vec<String> = context
-        .cells()
-        .iter()
-        .map(|cell| cell.text().to_owned())
-        .collect();
+    // Only cells with findings are shown in code frames; the others stay empty.
+    let mut cells = vec![String::new(); context.cells().len()];
+    for number in diagnostics.iter().filter_map(|d| d.location.cell) {
+        if let Some(text) = cells.get_mut(number - 1)
+            && text.is_empty()
+        {
+            context.cells()[number - 1].text().clone_into(text);
+        }
+    }
     for diagnostic in diagnostics.iter().filter(|d| SENSITIVE.contains(&d.code)) {
         if let Some(cell) = diagnostic.location.cell.and_then(|n| cells.get_mut(n - 1)) {
             *cell = mask(cell, &diagnostic.location);

@@ -10,7 +10,7 @@ use std::io::IsTerminal as _;
 use std::path::Path;
 
 use anyhow::Result;
-use nbtidy_config::{Resolver, WarningKind};
+use nbtidy_config::Resolver;
 use nbtidy_diagnostics::{
     Applicability, FileDiagnostics, OutputFormat, RenderOptions, Severity, render,
 };
@@ -211,22 +211,15 @@ fn check_path(
         display: display.clone(),
         ..Report::default()
     };
-    let resolved = match resolver.resolve(path) {
+    let (warnings, resolved) = super::resolve_settings(resolver, path);
+    report.config_warnings = warnings;
+    let resolved = match resolved {
         Ok(resolved) => resolved,
-        Err(err) => {
-            report.error = Some(err.to_string());
+        Err(error) => {
+            report.error = Some(error);
             return report;
         }
     };
-    report.config_warnings.clone_from(&resolved.warnings);
-    if resolved
-        .warnings
-        .iter()
-        .any(|w| w.kind == WarningKind::InvalidValue)
-    {
-        report.error = Some(super::INVALID_CONFIG.to_owned());
-        return report;
-    }
     if !resolved.settings.enabled.value {
         return report;
     }

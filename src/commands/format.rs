@@ -10,7 +10,7 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use nbtidy_config::{Resolved, Resolver, WarningKind};
+use nbtidy_config::{Resolved, Resolver};
 use nbtidy_format::{CellFormatter, FormatError};
 use nbtidy_notebook::{CodeKind, Notebook};
 use rayon::prelude::*;
@@ -152,28 +152,11 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     })
 }
 
-/// Settings for `path`, or the error message that stops it from being processed. Invalid values
-/// stop the notebook (nothing is written with a setting the user did not mean); unknown keys only
-/// warn.
+/// Settings for `path`; on an error, records it in `report` and returns `None`.
 fn settings_for(resolver: &Resolver, path: &Path, report: &mut Report) -> Option<Resolved> {
-    match resolver.resolve(path) {
-        Ok(resolved) => {
-            report.config_warnings.clone_from(&resolved.warnings);
-            if resolved
-                .warnings
-                .iter()
-                .any(|w| w.kind == WarningKind::InvalidValue)
-            {
-                report.error = Some(super::INVALID_CONFIG.to_owned());
-                return None;
-            }
-            Some(resolved)
-        }
-        Err(err) => {
-            report.error = Some(err.to_string());
-            None
-        }
-    }
+    let (warnings, resolved) = super::resolve_settings(resolver, path);
+    report.config_warnings = warnings;
+    resolved.map_err(|error| report.error = Some(error)).ok()
 }
 
 fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {

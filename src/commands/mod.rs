@@ -41,6 +41,29 @@ pub(crate) fn for_each_notebook<R: Send>(
 pub(crate) const INVALID_CONFIG: &str =
     "not processed: an `.editorconfig` value that applies to it is invalid";
 
+/// The settings for `path` and the `.editorconfig` problems met on the way. `Err` carries the
+/// message that stops the notebook: an unreadable `.editorconfig`, or an invalid value (nothing is
+/// done with a setting the user did not mean); unknown keys only warn.
+pub(crate) fn resolve_settings(
+    resolver: &nbtidy_config::Resolver,
+    path: &Path,
+) -> (
+    Vec<ConfigWarning>,
+    std::result::Result<nbtidy_config::Resolved, String>,
+) {
+    match resolver.resolve(path) {
+        Ok(resolved) => {
+            let warnings = resolved.warnings.clone();
+            if warnings.iter().any(|w| w.kind == WarningKind::InvalidValue) {
+                (warnings, Err(INVALID_CONFIG.to_owned()))
+            } else {
+                (warnings, Ok(resolved))
+            }
+        }
+        Err(err) => (Vec::new(), Err(err.to_string())),
+    }
+}
+
 /// Prints a problem with an `.editorconfig` value: invalid values are errors (the notebooks they
 /// apply to are not processed), the rest are warnings.
 pub(crate) fn print_config_warning(warning: &ConfigWarning) {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 use nbtidy_config::{IndentStyle, LineLength, Overrides, QuoteStyle};
 
-/// Format the Python code in Jupyter notebooks, changing nothing else.
+/// Format and lint the Python code in Jupyter notebooks, changing nothing else.
 ///
 /// Settings come from `.editorconfig` (see `README.md`); command-line flags win over it.
 #[derive(Debug, Parser)]
@@ -95,7 +95,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub diff: bool,
 
-    /// Output format.
+    /// Output format: full, concise, json, github, gitlab, sarif or junit.
     #[arg(long, value_name = "FORMAT", default_value = "full")]
     pub output_format: nbtidy_diagnostics::OutputFormat,
 

@@ -65,13 +65,14 @@ pub struct CellView<'a> {
     pub index: usize,
     /// The stated cell type.
     pub cell_type: CellType,
-    /// The cell's text (its decoded `source`), `None` when it cannot be read.
-    pub code: Option<Cow<'a, str>>,
+    /// The cell's text (its decoded `source`); decoded on first use for non-code cells.
+    code: std::cell::OnceCell<Option<Cow<'a, str>>>,
+    notebook: &'a Notebook<'a>,
     /// What the cell holds.
     pub kind: CellKind,
     /// The cell's `metadata.tags`.
     pub tags: Vec<String>,
-    line_starts: Vec<usize>,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl CellView<'_> {
@@ -80,9 +81,21 @@ impl CellView<'_> {
         self.index + 1
     }
 
+    /// The cell's text (its decoded `source`), `None` when it cannot be read.
+    pub fn code(&self) -> Option<&str> {
+        self.code
+            .get_or_init(|| {
+                self.notebook
+                    .source(self.index)
+                    .ok()
+                    .map(|source| source.text)
+            })
+            .as_deref()
+    }
+
     /// The cell's text, or `""`.
     pub fn text(&self) -> &str {
-        self.code.as_deref().unwrap_or("")
+        self.code().unwrap_or("")
     }
 
     /// The parsed module when this is a Python cell without syntax errors.
@@ -115,16 +128,18 @@ impl CellView<'_> {
     pub fn position(&self, offset: usize) -> Position {
         let text = self.text();
         let offset = offset.min(text.len());
-        let row = self.line_starts.partition_point(|&start| start <= offset);
-        let line_start = self.line_starts[row - 1];
+        let starts = self.line_starts();
+        let row = starts.partition_point(|&start| start <= offset);
+        let line_start = starts[row - 1];
         Position::new(row, text[line_start..offset].chars().count() + 1)
     }
 
     /// Byte range of row `row` (1-based) without its line ending.
     pub fn line_range(&self, row: usize) -> std::ops::Range<usize> {
         let text = self.text();
-        let start = self.line_starts[row - 1];
-        let end = self.line_starts.get(row).copied().unwrap_or(text.len());
+        let starts = self.line_starts();
+        let start = starts[row - 1];
+        let end = starts.get(row).copied().unwrap_or(text.len());
         let line = &text[start..end];
         let trimmed = line.trim_end_matches(['\n', '\r']);
         start..start + trimmed.len()
@@ -133,7 +148,12 @@ impl CellView<'_> {
     /// The lines of the cell's text (without line endings), with their 1-based row.
     pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
         let text = self.text();
-        (1..=self.line_starts.len()).map(move |row| (row, &text[self.line_range(row)]))
+        (1..=self.line_starts().len()).map(move |row| (row, &text[self.line_range(row)]))
+    }
+
+    /// Byte offsets where the cell's lines start, computed on first use.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| line_starts(self.text()))
     }
 }
 
@@ -180,19 +200,22 @@ impl<'a> Context<'a> {
             .iter()
             .enumerate()
             .map(|(index, cell)| {
-                let code = notebook.source(index).ok().map(|source| source.text);
-                let text = code.as_deref().unwrap_or("");
-                let kind = match &cell.cell_type {
-                    CellType::Code if python_notebook && code.is_some() => {
+                // Code cells are decoded now (classification reads them); others on first use.
+                let code = std::cell::OnceCell::new();
+                if cell.cell_type == CellType::Code {
+                    let _ = code.set(notebook.source(index).ok().map(|source| source.text));
+                }
+                let kind = match (&cell.cell_type, code.get()) {
+                    (CellType::Code, Some(Some(text))) if python_notebook => {
                         match notebook.classify(index, text) {
                             Some(CodeKind::Python) => CellKind::Python(LazyParse::new(text)),
                             other => CellKind::OtherCode(other),
                         }
                     }
-                    CellType::Code => CellKind::OtherCode(None),
-                    CellType::Markdown => CellKind::Markdown,
-                    CellType::Raw => CellKind::Raw,
-                    CellType::Other(_) | CellType::Missing => CellKind::Unknown,
+                    (CellType::Code, _) => CellKind::OtherCode(None),
+                    (CellType::Markdown, _) => CellKind::Markdown,
+                    (CellType::Raw, _) => CellKind::Raw,
+                    (CellType::Other(_) | CellType::Missing, _) => CellKind::Unknown,
                 };
                 let tags = cell
                     .metadata
@@ -202,8 +225,9 @@ impl<'a> Context<'a> {
                 CellView {
                     index,
                     cell_type: cell.cell_type.clone(),
-                    line_starts: line_starts(text),
+                    line_starts: std::cell::OnceCell::new(),
                     code,
+                    notebook,
                     kind,
                     tags,
                 }

@@ -52,7 +52,7 @@ impl Rule for EmptyCell {
                 CellType::Markdown => "markdown",
                 _ => continue,
             };
-            if view.code.is_none()
+            if view.code().is_none()
                 || !view.text().trim().is_empty()
                 || view.has_tag("parameters")
                 || view.has_tag("injected-parameters")

@@ -227,25 +227,38 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
         return Ok(result);
     }
     let formatter = CellFormatter::new(&resolved.settings.format);
+    // Cells are independent: decode, classify and format the code cells in parallel (an editor
+    // waits on one big notebook). Markdown and raw cells are never decoded.
+    let code_cells: Vec<usize> = (0..notebook.cells().len())
+        .filter(|&index| notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code)
+        .collect();
+    let decoded: Vec<_> = code_cells
+        .par_iter()
+        .map(|&index| {
+            let source = notebook.source(index).ok()?;
+            if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
+                return Some(None);
+            }
+            let outcome = formatter.format(&source.text);
+            Some(Some((source.text, outcome)))
+        })
+        .collect();
     let mut python_cells = Vec::new();
-    for index in 0..notebook.cells().len() {
-        let Ok(source) = notebook.source(index) else {
-            if notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code {
+    let mut outcomes = Vec::new();
+    for (&index, cell) in code_cells.iter().zip(decoded) {
+        match cell {
+            None => {
                 result
                     .skipped
-                    .push((index + 1, 1, 1, "the cell's source is not text".to_owned()));
+                    .push((index + 1, 1, 1, "the cell's source is not text".to_owned()))
             }
-            continue;
-        };
-        if notebook.classify(index, &source.text) == Some(CodeKind::Python) {
-            python_cells.push((index, source.text));
+            Some(None) => {}
+            Some(Some((text, outcome))) => {
+                python_cells.push((index, text));
+                outcomes.push(outcome);
+            }
         }
     }
-    // Cells are independent: format them in parallel (an editor waits on one big notebook).
-    let outcomes: Vec<_> = python_cells
-        .par_iter()
-        .map(|(_, code)| formatter.format(code))
-        .collect();
     let mut sources = Vec::new();
     for ((index, old), outcome) in python_cells.into_iter().zip(outcomes) {
         let number = index + 1;

@@ -282,6 +282,25 @@ fn check_runs_over_corpus_and_peer_fixtures_without_crashing() {
     }
 }
 
+/// `nbtidy check --select RULES --fix --unsafe-fixes` on `dir`: no crash, no fix dropped for
+/// breaking code.
+fn fix_all(dir: &Path, rules: &str) {
+    let run = nbtidy(&[
+        OsStr::new("check"),
+        OsStr::new("--select"),
+        OsStr::new(rules),
+        OsStr::new("--fix"),
+        OsStr::new("--unsafe-fixes"),
+        OsStr::new("-q"),
+        OsStr::new("--output-format"),
+        OsStr::new("concise"),
+        dir.as_os_str(),
+    ]);
+    let err = stderr(&run);
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!err.contains("would make the code unparsable"), "{err}");
+}
+
 #[test]
 fn fixes_over_the_corpus_keep_notebooks_readable() {
     let temp = tempfile::tempdir().unwrap();
@@ -289,37 +308,11 @@ fn fixes_over_the_corpus_keep_notebooks_readable() {
     let work = temp.path().join("corpus");
     copy_tree(&orig, &work);
     // Code fixes only: everything outside code sources stays byte-identical.
-    let run = nbtidy(&[
-        OsStr::new("check"),
-        OsStr::new("--select"),
-        OsStr::new("E,W,F"),
-        OsStr::new("--fix"),
-        OsStr::new("--unsafe-fixes"),
-        OsStr::new("-q"),
-        OsStr::new("--output-format"),
-        OsStr::new("concise"),
-        work.as_os_str(),
-    ]);
-    let err = stderr(&run);
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(!err.contains("would make the code unparsable"), "{err}");
+    fix_all(&work, "E,W,F");
     let checked = same_outside_tree(&orig, &work);
     assert!(checked.status.success(), "{}", stdout(&checked));
     // All fixes, JSON ones included: every notebook still reads as a notebook and as JSON.
-    let run = nbtidy(&[
-        OsStr::new("check"),
-        OsStr::new("--select"),
-        OsStr::new("ALL"),
-        OsStr::new("--fix"),
-        OsStr::new("--unsafe-fixes"),
-        OsStr::new("-q"),
-        OsStr::new("--output-format"),
-        OsStr::new("concise"),
-        work.as_os_str(),
-    ]);
-    let err = stderr(&run);
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(!err.contains("would make the code unparsable"), "{err}");
+    fix_all(&work, "ALL");
     for path in notebooks_under(&work) {
         let bytes = std::fs::read(&path).unwrap();
         assert!(Notebook::parse(&bytes).is_ok(), "{}", path.display());

@@ -17,11 +17,7 @@ fn code_sources(path: &Path) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|cell| cell["cell_type"] == "code")
-        .map(|cell| match &cell["source"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(lines) => lines.iter().map(|l| l.as_str().unwrap()).collect(),
-            other => panic!("unexpected source {other}"),
-        })
+        .map(source_text)
         .collect()
 }
 
@@ -32,15 +28,6 @@ fn format_copy(dir: &Path, input: &Path) -> std::path::PathBuf {
     let output = nbtidy(&[OsStr::new("format"), copy.as_os_str()]);
     assert!(output.status.success(), "{}", stderr(&output));
     copy
-}
-
-/// `ours` is `theirs` plus the semicolon that ends the cell (kept deliberately, unlike ruff).
-fn only_kept_semicolon(ours: &str, theirs: &str) -> bool {
-    ours.rmatch_indices(';').any(|(at, _)| {
-        let mut without = ours.to_owned();
-        without.remove(at);
-        without == theirs
-    })
 }
 
 #[test]
@@ -196,11 +183,7 @@ fn classifies_rufs_cell_fixtures_like_ruff() {
         ));
         let cell: serde_json::Value =
             serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-        let source = match &cell["source"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(lines) => lines.iter().map(|l| l.as_str().unwrap()).collect(),
-            _ => unreachable!(),
-        };
+        let source = source_text(&cell);
         let language = cell["metadata"]["vscode"]["languageId"].as_str();
         let kind = classify_code(&source, language);
         assert_eq!(kind == CodeKind::Python, python, "{name}: {kind:?}");

@@ -16,15 +16,7 @@ use support::*;
 
 fn code_cells(path: &Path) -> Option<(serde_json::Value, Vec<String>)> {
     let value: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
-    let cells = value["cells"]
-        .as_array()?
-        .iter()
-        .map(|cell| match &cell["source"] {
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
-            _ => String::new(),
-        })
-        .collect();
+    let cells = value["cells"].as_array()?.iter().map(source_text).collect();
     Some((value, cells))
 }
 
@@ -45,14 +37,6 @@ fn ruff_skips(metadata: &serde_json::Value) -> bool {
 /// both are normalised.
 fn lf(code: &str) -> String {
     code.replace("\r\n", "\n").trim_end_matches('\r').to_owned()
-}
-
-fn only_kept_semicolon(ours: &str, theirs: &str) -> bool {
-    ours.rmatch_indices(';').any(|(at, _)| {
-        let mut without = ours.to_owned();
-        without.remove(at);
-        without == theirs
-    })
 }
 
 #[test]

@@ -98,3 +98,22 @@ pub fn stderr(output: &Output) -> String {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// A cell's `source` (string or list of strings) joined into one text, read with serde_json
+/// (independent of nbtidy's own parser). Anything else reads as `""`.
+pub fn source_text(cell: &serde_json::Value) -> String {
+    match &cell["source"] {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(lines) => lines.iter().filter_map(|l| l.as_str()).collect(),
+        _ => String::new(),
+    }
+}
+
+/// `ours` is `theirs` plus one semicolon: the cell-ending semicolon nbtidy keeps on purpose.
+pub fn only_kept_semicolon(ours: &str, theirs: &str) -> bool {
+    ours.rmatch_indices(';').any(|(at, _)| {
+        let mut without = ours.to_owned();
+        without.remove(at);
+        without == theirs
+    })
+}

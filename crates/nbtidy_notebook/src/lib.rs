@@ -219,6 +219,12 @@ impl<'a> Notebook<'a> {
         self.nbformat
     }
 
+    /// `true` for nbformat 4.5 and later 4.x, where every cell has an `id`.
+    pub fn has_cell_ids(&self) -> bool {
+        let (major, minor) = self.nbformat;
+        major == 4 && minor >= 5
+    }
+
     /// The notebook's language.
     pub fn language(&self) -> &NotebookLanguage {
         &self.language

@@ -48,8 +48,7 @@ impl Rule for DuplicateCellId {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         let notebook = context.notebook();
-        let (major, minor) = notebook.nbformat();
-        if major != 4 || minor < 5 {
+        if !notebook.has_cell_ids() {
             return;
         }
         let text = notebook.text();

@@ -86,10 +86,10 @@ impl Rule for MissingCellId {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         let notebook = context.notebook();
-        let (major, minor) = notebook.nbformat();
-        if major != 4 || minor < 5 {
+        if !notebook.has_cell_ids() {
             return;
         }
+        let (_, minor) = notebook.nbformat();
         let missing: Vec<usize> = notebook
             .cells()
             .iter()

@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod diff;
+mod panic;
 mod printer;
 mod read;
 mod walk;
@@ -15,13 +16,16 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    panic::install_hook();
     let args = args::Args::parse();
-    let result = match args.command {
+    // Notebooks are isolated one by one (`commands::for_each_notebook`); this catches the rest.
+    let result = panic::catch(|| match args.command {
         args::Command::Format(format) => commands::format::run(&format),
         args::Command::Check(check) => commands::check::run(&check),
         args::Command::Rule(rule) => commands::rule::run(&rule),
         args::Command::Config(config) => commands::config::run(&config),
-    };
+    })
+    .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {
         Ok(status) => ExitCode::from(status as u8),
         Err(err) => {

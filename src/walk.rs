@@ -86,10 +86,10 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
                     if entry.depth() > 0 && is_excluded(exclude, relative) {
                         return WalkState::Skip;
                     }
-                    let is_file = entry
-                        .file_type()
-                        .is_some_and(|t| t.is_file() || t.is_symlink());
-                    if is_file
+                    // Anything but a directory: a FIFO or a device named `x.ipynb` is taken too,
+                    // and the reader reports it as skipped (it never opens one blocking).
+                    let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+                    if !is_dir
                         && entry.path().extension().is_some_and(|ext| ext == "ipynb")
                         && !entry.path().is_dir()
                     {

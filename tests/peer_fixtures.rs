@@ -24,7 +24,7 @@ fn code_sources(path: &Path) -> Vec<String> {
 /// Formats a copy of `input` with default settings and returns the copy's path.
 fn format_copy(dir: &Path, input: &Path) -> std::path::PathBuf {
     let copy = dir.join(input.file_name().unwrap());
-    std::fs::copy(input, &copy).unwrap();
+    support::copy_file(input, &copy);
     let output = nbtidy(&[OsStr::new("format"), copy.as_os_str()]);
     assert!(output.status.success(), "{}", stderr(&output));
     copy

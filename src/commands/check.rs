@@ -25,6 +25,8 @@ use crate::{ExitStatus, diff, printer};
 struct Report {
     display: String,
     error: Option<String>,
+    /// Why the path was passed over without an error (not a regular file).
+    passed_over: Option<String>,
     config_warnings: Vec<nbtidy_config::ConfigWarning>,
     problems: Vec<nbtidy_lint::SelectionProblem>,
     diagnostics: FileDiagnostics,
@@ -100,6 +102,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             }
             continue;
         }
+        if let Some(reason) = &report.passed_over {
+            printer::warning(&format!("{}: {reason}", report.display));
+            continue;
+        }
         for dropped in &report.dropped {
             printer::warning(&format!("{}:{dropped}", report.display));
         }
@@ -119,7 +125,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             }
         }
         if args.diff {
-            printer::out(report.diff.as_bytes())?;
+            printer::out(printer::escape_lines(&report.diff).as_bytes())?;
         } else if !report.diagnostics.diagnostics.is_empty() {
             files.push(std::mem::take(&mut report.diagnostics));
         }
@@ -171,8 +177,10 @@ fn summary(
 ) -> String {
     let mut text = if args.diff {
         format!("{} would be fixed", printer::plural(fixed, "finding"))
-    } else if found == 0 && fixed == 0 {
+    } else if found == 0 && fixed == 0 && errors == 0 {
         "All checks passed!".to_owned()
+    } else if found == 0 && fixed == 0 {
+        "No findings in the notebooks that could be checked".to_owned()
     } else if args.fix {
         format!(
             "Fixed {}, {} remaining",
@@ -234,8 +242,12 @@ fn check_path(
     let result = crate::read::with_file(path, |bytes| {
         lint_bytes(path, bytes, &resolved, &selection, args, &mut report);
     });
-    if let Err(err) = result {
-        report.error = Some(format!("cannot read: {err}"));
+    match result {
+        Ok(()) => {}
+        Err(err @ crate::read::ReadError::NotRegular(_)) => {
+            report.passed_over = Some(err.to_string());
+        }
+        Err(err) => report.error = Some(err.to_string()),
     }
     report
 }
@@ -250,6 +262,14 @@ fn lint_bytes(
     report: &mut Report,
 ) {
     let display = report.display.clone();
+    if std::env::var_os("NBTIDY_TEST_PANIC").is_some() {
+        for text in Notebook::parse(bytes)
+            .iter()
+            .flat_map(|nb| (0..nb.cells().len()).filter_map(|i| nb.source(i).ok()))
+        {
+            crate::panic::test_point(&text.text);
+        }
+    }
     if args.fix || args.diff {
         match fix_notebook(path, bytes, resolved, selection, args.unsafe_fixes) {
             Ok(outcome) => {
@@ -260,7 +280,7 @@ fn lint_bytes(
                 if let Some(new) = outcome.bytes {
                     if args.diff {
                         report.diff = notebook_diff(&display, bytes, &new);
-                    } else if let Err(err) = crate::write::write_atomic(path, &new) {
+                    } else if let Err(err) = crate::write::write_atomic(path, bytes, &new) {
                         report.error = Some(format!("{err:#}"));
                     }
                 }
@@ -318,5 +338,5 @@ fn notebook_diff(display: &str, old: &[u8], new: &[u8]) -> String {
             after.text(),
         ));
     }
-    out
+    nbtidy_lint::rules::secret_in_notebook::redact(&out).into_owned()
 }

@@ -35,6 +35,8 @@ struct Report {
     changed: bool,
     /// An error: the notebook was not processed.
     error: Option<String>,
+    /// Why the path was passed over without an error (not a regular file).
+    passed_over: Option<String>,
     /// Cells left as they are, with the reason (`path:cell N:ROW:COL: message`).
     skipped_cells: Vec<String>,
     /// Problems with `.editorconfig` values.
@@ -102,6 +104,10 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
             errors += 1;
             continue;
         }
+        if let Some(reason) = &report.passed_over {
+            printer::warning(&format!("{}: {reason}", report.display));
+            continue;
+        }
         for cell in &report.skipped_cells {
             printer::warning(cell);
         }
@@ -110,9 +116,10 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
             changed += 1;
             match mode {
                 Mode::Check => {
-                    printer::out(format!("would reformat: {}\n", report.display).as_bytes())?
+                    let line = format!("would reformat: {}\n", report.display);
+                    printer::out(printer::escape_lines(&line).as_bytes())?;
                 }
-                Mode::Diff => printer::out(report.diff.as_bytes())?,
+                Mode::Diff => printer::out(printer::escape_lines(&report.diff).as_bytes())?,
                 Mode::Write => {}
             }
         } else {
@@ -171,10 +178,14 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
     if !resolved.settings.enabled.value {
         return report;
     }
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::read::read(path) {
         Ok(bytes) => bytes,
+        Err(err @ crate::read::ReadError::NotRegular(_)) => {
+            report.passed_over = Some(err.to_string());
+            return report;
+        }
         Err(err) => {
-            report.error = Some(format!("cannot read: {err}"));
+            report.error = Some(err.to_string());
             return report;
         }
     };
@@ -198,7 +209,7 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
     report.changed = true;
     match mode {
         Mode::Write => {
-            if let Err(err) = crate::write::write_atomic(path, &new) {
+            if let Err(err) = crate::write::write_atomic(path, &bytes, &new) {
                 report.error = Some(format!("{err:#}"));
                 report.changed = false;
             }
@@ -209,6 +220,8 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
                     .diff
                     .push_str(&diff::cell_diff(&display, *cell, old, new));
             }
+            // A diff shows code: never a secret in full.
+            report.diff = nbtidy_lint::rules::secret_in_notebook::redact(&report.diff).into_owned();
         }
         Mode::Check => {}
     }
@@ -226,6 +239,7 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     if !notebook.language().is_python() {
         return Ok(result);
     }
+    check_structure(&notebook)?;
     let formatter = CellFormatter::new(&resolved.settings.format);
     // Cells are independent: decode, classify and format the code cells in parallel (an editor
     // waits on one big notebook). Markdown and raw cells are never decoded.
@@ -239,6 +253,7 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
             if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
                 return Some(None);
             }
+            crate::panic::test_point(&source.text);
             let outcome = formatter.format(&source.text);
             Some(Some((source.text, outcome)))
         })
@@ -294,6 +309,37 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     Ok(result)
 }
 
+/// Refuses a notebook whose cells Jupyter itself would reject (a cell that is not an object, has
+/// no `cell_type`, or has no `source` or one that is neither a string nor a list of strings):
+/// such a file is damaged, and is reported rather than half-formatted. `check` reports the same
+/// problems as `NB010` findings.
+fn check_structure(notebook: &Notebook<'_>) -> Result<()> {
+    for (index, cell) in notebook.cells().iter().enumerate() {
+        let number = index + 1;
+        if cell.cell_type == nbtidy_notebook::CellType::Missing {
+            anyhow::bail!(
+                "cell {number} has no `cell_type` (or is not a JSON object): the notebook is damaged, not modified"
+            );
+        }
+        let Some(span) = &cell.source else {
+            anyhow::bail!("cell {number} has no `source`: the notebook is damaged, not modified");
+        };
+        let shape_ok = match notebook.slice(span).as_bytes().first() {
+            Some(b'"') => true,
+            Some(b'[') => {
+                cell.cell_type != nbtidy_notebook::CellType::Code || notebook.source(index).is_ok()
+            }
+            _ => false,
+        };
+        if !shape_ok {
+            anyhow::bail!(
+                "cell {number}: `source` is not a string or a list of strings: the notebook is damaged, not modified"
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `--stdin-filename P -`: format stdin to stdout. On any error the input is echoed unchanged.
 fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus> {
     let mut input = Vec::new();
@@ -331,23 +377,35 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
         if !nbtidy_notebook::classify_code(&code, None).is_python() {
             return echo(ExitStatus::Success);
         }
-        match CellFormatter::new(&resolved.settings.format).format(&code) {
-            Ok(None) => (None, Vec::new(), Vec::new()),
-            Ok(Some(new)) => (
+        let formatted = crate::panic::catch(|| {
+            crate::panic::test_point(&code);
+            CellFormatter::new(&resolved.settings.format).format(&code)
+        });
+        match formatted {
+            Ok(Ok(None)) => (None, Vec::new(), Vec::new()),
+            Ok(Ok(Some(new))) => (
                 Some(new.clone().into_bytes()),
                 vec![(1, code, new)],
                 Vec::new(),
             ),
-            Err(err) => {
+            Ok(Err(err)) => {
                 printer::error(&format!("{display}:{err}"));
+                return echo(ExitStatus::Error);
+            }
+            Err(message) => {
+                printer::error(&format!("{display}: {message}"));
                 return echo(ExitStatus::Error);
             }
         }
     } else {
-        match format_notebook(&input, &resolved) {
-            Ok(formatted) => (formatted.new, formatted.changes, formatted.skipped),
-            Err(err) => {
+        match crate::panic::catch(|| format_notebook(&input, &resolved)) {
+            Ok(Ok(formatted)) => (formatted.new, formatted.changes, formatted.skipped),
+            Ok(Err(err)) => {
                 printer::error(&format!("{display}: {err:#}"));
+                return echo(ExitStatus::Error);
+            }
+            Err(message) => {
+                printer::error(&format!("{display}: {message}"));
                 return echo(ExitStatus::Error);
             }
         }
@@ -366,12 +424,14 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
                 } else {
                     diff::cell_diff(&display, *cell, old, new)
                 };
-                printer::out(text.as_bytes())?;
+                let text = nbtidy_lint::rules::secret_in_notebook::redact(&text);
+                printer::out(printer::escape_lines(&text).as_bytes())?;
             }
         }
         Mode::Check => {
             if changed {
-                printer::out(format!("would reformat: {display}\n").as_bytes())?;
+                let line = format!("would reformat: {display}\n");
+                printer::out(printer::escape_lines(&line).as_bytes())?;
             }
         }
     }

@@ -14,12 +14,14 @@ use rayon::prelude::*;
 use crate::{printer, walk};
 
 /// Walks `paths` (default `.`), runs `process` on every notebook in parallel, and returns the
-/// results in path order, followed by one `unreadable(message)` per path that cannot be read.
+/// results in path order, followed by one `failed(message)` per path that cannot be read.
+/// A panic while processing a notebook becomes `failed("PATH: internal error: ...")` for that
+/// notebook, in its place; the others are still processed.
 pub(crate) fn for_each_notebook<R: Send>(
     paths: &[PathBuf],
     exclude: &[String],
     process: impl Fn(&Path) -> R + Sync,
-    unreadable: impl Fn(String) -> R,
+    failed: impl Fn(String) -> R + Sync,
 ) -> Result<Vec<R>> {
     let exclude = walk::exclusions(exclude)?;
     let paths = if paths.is_empty() {
@@ -31,9 +33,12 @@ pub(crate) fn for_each_notebook<R: Send>(
     let mut results: Vec<R> = found
         .notebooks
         .par_iter()
-        .map(|path| process(path))
+        .map(|path| {
+            crate::panic::catch(|| process(path))
+                .unwrap_or_else(|message| failed(format!("{}: {message}", path.display())))
+        })
         .collect();
-    results.extend(found.errors.into_iter().map(unreadable));
+    results.extend(found.errors.into_iter().map(failed));
     Ok(results)
 }
 

@@ -291,6 +291,8 @@ pub fn nbtidy_command(dir: &Path) -> Command {
         .env("HOME", dir)
         .env("XDG_CONFIG_HOME", dir.join(".config"))
         .env_remove("GIT_DIR")
+        // nbtidy prints a backtrace on an internal error when this is set.
+        .env_remove("RUST_BACKTRACE")
         .env_remove("GIT_WORK_TREE");
     command
 }

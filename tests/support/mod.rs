@@ -37,7 +37,15 @@ pub fn notebooks_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Copies a directory tree (files only).
+/// Copies a file and makes the copy writable: `../shared` is read-only, the notebooks in a user's
+/// checkout are not (and nbtidy refuses to replace a read-only file).
+pub fn copy_file(from: &Path, to: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::copy(from, to).unwrap();
+    std::fs::set_permissions(to, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+/// Copies a directory tree (files only), writable.
 pub fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -46,7 +54,7 @@ pub fn copy_tree(from: &Path, to: &Path) {
         if entry.file_type().unwrap().is_dir() {
             copy_tree(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).unwrap();
+            copy_file(&entry.path(), &target);
         }
     }
 }

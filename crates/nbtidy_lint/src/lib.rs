@@ -74,6 +74,10 @@ pub(crate) fn file_diagnostics(
     for diagnostic in diagnostics.iter().filter(|d| SENSITIVE.contains(&d.code)) {
         if let Some(cell) = diagnostic.location.cell.and_then(|n| cells.get_mut(n - 1)) {
             *cell = mask(cell, &diagnostic.location);
+            // Also what the finding's location does not cover (a private key's body).
+            if let std::borrow::Cow::Owned(redacted) = rules::secret_in_notebook::redact(cell) {
+                *cell = redacted;
+            }
         }
     }
     FileDiagnostics {

@@ -12,6 +12,14 @@ pub enum NotebookError {
         /// 1-based column (bytes).
         column: usize,
     },
+    /// The file is empty.
+    #[error("the file is empty, not a notebook")]
+    Empty,
+    /// The bytes are UTF-16 or UTF-32 (they start with that encoding's byte order mark).
+    #[error(
+        "the file is {0}, not UTF-8 (Jupyter reads and writes UTF-8 notebooks); convert it, e.g. `iconv -f {0} -t UTF-8`"
+    )]
+    WideEncoding(&'static str),
     /// The text is not JSON (or the top level is not an object).
     #[error("invalid JSON at line {line} column {column}: {message}")]
     Json {

@@ -118,6 +118,19 @@ impl<'a> Notebook<'a> {
     /// Returns a [`NotebookError`] (with line and column where there is one) when the bytes are
     /// not UTF-8, not JSON, not a JSON object, or not an nbformat 4 notebook.
     pub fn parse(bytes: &'a [u8]) -> Result<Notebook<'a>, NotebookError> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(NotebookError::Empty);
+        }
+        for (bom, name) in [
+            (&[0xFF, 0xFE, 0, 0][..], "UTF-32LE"),
+            (&[0, 0, 0xFE, 0xFF][..], "UTF-32BE"),
+            (&[0xFF, 0xFE][..], "UTF-16LE"),
+            (&[0xFE, 0xFF][..], "UTF-16BE"),
+        ] {
+            if bytes.starts_with(bom) {
+                return Err(NotebookError::WideEncoding(name));
+            }
+        }
         let text = std::str::from_utf8(bytes).map_err(|err| {
             let (line, column) = line_col(bytes, err.valid_up_to());
             NotebookError::NotUtf8 { line, column }

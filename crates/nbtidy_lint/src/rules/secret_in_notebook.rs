@@ -172,6 +172,42 @@ fn find_secrets(text: &str) -> Vec<Found> {
     out
 }
 
+/// `text` with every secret this rule finds masked: the first four characters kept, the others
+/// written as `*` (line breaks kept). A private key is masked from its `-----BEGIN` line to its
+/// `-----END` line (or the end of the text). For every output that shows code: code frames and
+/// diffs.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let found = find_secrets(text);
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for secret in found {
+        if secret.start < at {
+            continue;
+        }
+        let end = if secret.kind == "private key" {
+            text[secret.start..]
+                .find("-----END")
+                .map_or(text.len(), |offset| secret.start + offset)
+        } else {
+            secret.end
+        };
+        out.push_str(&text[at..secret.start]);
+        for (index, c) in text[secret.start..end].chars().enumerate() {
+            out.push(if index < 4 || c == '\n' || c == '\r' {
+                c
+            } else {
+                '*'
+            });
+        }
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
 /// Mime types whose data is base64 (never searched).
 fn is_binary_mime(mime: &str) -> bool {
     (mime.starts_with("image/") && mime != "image/svg+xml")

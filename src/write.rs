@@ -59,9 +59,9 @@ pub fn write_atomic(path: &Path, original: &[u8], bytes: &[u8]) -> Result<()> {
     std::fs::set_permissions(temp.path(), permissions)
         .with_context(|| format!("cannot set the permissions of {}", temp.path().display()))?;
     test_hook_before_replace();
-    let current = std::fs::read(&target)
+    let unchanged = holds(&target, original)
         .with_context(|| format!("cannot read {} again", target.display()))?;
-    if current != original {
+    if !unchanged {
         bail!(
             "the file changed on disk while nbtidy was working on it (another program wrote it), \
              not overwritten; run nbtidy again"
@@ -75,6 +75,28 @@ pub fn write_atomic(path: &Path, original: &[u8], bytes: &[u8]) -> Result<()> {
         let _ = dir.sync_all();
     }
     Ok(())
+}
+
+/// Whether the file at `path` holds exactly `expected`, read in small chunks (a second copy of a
+/// 100 MB notebook in memory would be a third of the run's peak).
+fn holds(path: &Path, expected: &[u8]) -> std::io::Result<bool> {
+    use std::io::Read as _;
+    let mut file = std::fs::File::open(path)?;
+    if file.metadata()?.len() != expected.len() as u64 {
+        return Ok(false);
+    }
+    let mut buffer = vec![0; 64 * 1024];
+    let mut at = 0;
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(at == expected.len());
+        }
+        if expected.get(at..at + read) != Some(&buffer[..read]) {
+            return Ok(false);
+        }
+        at += read;
+    }
 }
 
 fn resolve_symlinks(path: &Path) -> Result<PathBuf> {

@@ -31,6 +31,9 @@ pub enum Command {
     /// Print a rule's documentation.
     Rule(RuleArgs),
     /// Print every setting and rule severity that applies to a path, and where each came from.
+    ///
+    /// With --init, print instead an `.editorconfig` block that sets every key nbtidy reads to
+    /// its default, with comments.
     Config(ConfigArgs),
 }
 
@@ -146,7 +149,12 @@ pub struct RuleArgs {
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// The notebook path to show settings for (it need not exist).
-    pub path: PathBuf,
+    #[arg(required_unless_present = "init")]
+    pub path: Option<PathBuf>,
+
+    /// Print an `.editorconfig` block with every key nbtidy reads, set to its default.
+    #[arg(long, conflicts_with_all = ["path", "line_length", "indent_width", "indent_style", "quote_style"])]
+    pub init: bool,
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
@@ -220,5 +228,22 @@ mod tests {
         assert_eq!(overrides.indent_width, Some(2));
         assert!(Args::try_parse_from(["nbtidy", "format", "--indent-width", "0"]).is_err());
         assert!(Args::try_parse_from(["nbtidy", "format", "--line-length", "wide"]).is_err());
+    }
+
+    #[test]
+    fn config_takes_a_path_or_init() {
+        assert!(Args::try_parse_from(["nbtidy", "config", "a.ipynb"]).is_ok());
+        assert!(Args::try_parse_from(["nbtidy", "config", "--init"]).is_ok());
+        assert!(Args::try_parse_from(["nbtidy", "config"]).is_err());
+        assert!(Args::try_parse_from(["nbtidy", "config", "--init", "a.ipynb"]).is_err());
+        assert!(
+            Args::try_parse_from(["nbtidy", "config", "--init", "--line-length", "9"]).is_err()
+        );
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory as _;
+        Args::command().debug_assert();
     }
 }

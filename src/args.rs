@@ -35,6 +35,14 @@ pub enum Command {
     /// With --init, print instead an `.editorconfig` block that sets every key nbtidy reads to
     /// its default, with comments.
     Config(ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    ///
+    /// For example: `nbtidy completions bash > ~/.local/share/bash-completion/completions/nbtidy`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) for nbtidy and all its commands.
+    ///
+    /// For example: `nbtidy man > ~/.local/share/man/man1/nbtidy.1`, or `nbtidy man | man -l -`.
+    Man,
 }
 
 /// Formatter settings the command line can impose on top of `.editorconfig`.
@@ -158,6 +166,13 @@ pub struct ConfigArgs {
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]

@@ -21,6 +21,8 @@ fn main() -> ExitCode {
         args::Command::Check(check) => commands::check::run(&check),
         args::Command::Rule(rule) => commands::rule::run(&rule),
         args::Command::Config(config) => commands::config::run(&config),
+        args::Command::Completions(completions) => commands::generate::completions(&completions),
+        args::Command::Man => commands::generate::man(),
     };
     match result {
         Ok(status) => ExitCode::from(status as u8),

@@ -1,18 +1,46 @@
 //! End-to-end tests of what nbtidy generates about itself: `config --init` (an `.editorconfig`
-//! block with every key at its default).
+//! block with every key at its default), `completions SHELL` and `man`.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::Command;
 
 use common::{Project, Run};
+
+const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
 
 fn init_block() -> String {
     let run = Project::new().run(&["config", "--init"]);
     run.assert_code(0);
     assert_eq!(run.stderr, "");
     run.stdout
+}
+
+/// The subcommands, as `nbtidy --help` lists them (so a new one is covered without editing
+/// this file).
+fn subcommands() -> Vec<String> {
+    let run = Project::new().run(&["--help"]);
+    run.assert_code(0);
+    let commands = run
+        .stdout
+        .split("Commands:\n")
+        .nth(1)
+        .expect("a Commands section");
+    let names: Vec<String> = commands
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        // Wrapped descriptions continue with deeper indentation.
+        .filter(|line| !line[2..].starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect();
+    for expected in ["format", "check", "rule", "config", "completions", "man"] {
+        assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+    }
+    names
 }
 
 /// `key = value` when `line` is a commented-out property (`# key = value`).
@@ -211,4 +239,107 @@ fn config_needs_a_path_or_init() {
         .run(&["config", "--init", "x.ipynb"])
         .assert_code(2)
         .assert_stderr_contains("cannot be used with");
+}
+
+#[test]
+fn completions_for_every_shell_mention_every_subcommand() {
+    let project = Project::new();
+    let subcommands = subcommands();
+    for shell in SHELLS {
+        let run = project.run(&["completions", shell]);
+        run.assert_code(0);
+        assert_eq!(run.stderr, "");
+        assert!(run.stdout.len() > 500, "{shell}: {}", run.stdout);
+        for sub in &subcommands {
+            assert!(run.stdout.contains(sub.as_str()), "{shell}: no `{sub}`");
+        }
+        // fish spells long options `-l stdin-filename`.
+        for flag in ["stdin-filename", "output-format", "init"] {
+            assert!(run.stdout.contains(flag), "{shell}: no `{flag}`");
+        }
+    }
+    project
+        .run(&["completions", "tcsh"])
+        .assert_code(2)
+        .assert_stderr_contains("possible values");
+}
+
+/// Runs `shell -n FILE` (a syntax check) when the shell is installed; `None` when it is not.
+fn syntax_check(shell: &str, script: &str) -> Option<std::process::Output> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("completion");
+    std::fs::write(&file, script).unwrap();
+    Command::new(shell).arg("-n").arg(&file).output().ok()
+}
+
+#[test]
+fn completion_scripts_parse() {
+    let project = Project::new();
+    // bash is required (the tests run on Linux); zsh and fish are checked where installed.
+    for (shell, required) in [("bash", true), ("zsh", false), ("fish", false)] {
+        let script = project.run(&["completions", shell]).stdout;
+        match syntax_check(shell, &script) {
+            Some(output) => assert!(
+                output.status.success(),
+                "{shell} -n: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ),
+            None => assert!(!required, "{shell} is not installed"),
+        }
+    }
+}
+
+#[test]
+fn man_page_has_a_title_and_every_subcommand() {
+    let run = Project::new().run(&["man"]);
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    let page = &run.stdout;
+    assert!(
+        page.lines().any(|line| line.starts_with(".TH nbtidy 1 ")),
+        "{page}"
+    );
+    for sub in subcommands() {
+        assert!(
+            page.contains(&format!(".SH \"NBTIDY {}\"", sub.to_uppercase())),
+            "no section for {sub}"
+        );
+        assert!(page.contains(&format!("nbtidy {sub}")), "{sub}");
+    }
+    for section in ["NAME", "SYNOPSIS", "COMMANDS", "\"EXIT STATUS\"", "FILES"] {
+        assert!(page.contains(&format!(".SH {section}\n")), "{section}");
+    }
+    assert!(
+        page.contains("stdin\\-filename"),
+        "format's options are listed"
+    );
+}
+
+#[test]
+fn man_renders_without_warnings() {
+    let available = Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("skipped: `man` is not installed");
+        return;
+    }
+    let page = Project::new().run(&["man"]).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nbtidy.1");
+    std::fs::write(&file, page).unwrap();
+    let output = Command::new("man")
+        .args(["--warnings", "-l"])
+        .arg(&file)
+        .env("MANWIDTH", "100")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "man -l failed: {stderr}");
+    assert_eq!(stderr, "", "man -l warnings");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("NBTIDY FORMAT") && text.contains("--stdin-filename"));
 }

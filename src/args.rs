@@ -31,7 +31,18 @@ pub enum Command {
     /// Print a rule's documentation.
     Rule(RuleArgs),
     /// Print every setting and rule severity that applies to a path, and where each came from.
+    ///
+    /// With --init, print instead an `.editorconfig` block that sets every key nbtidy reads to
+    /// its default, with comments.
     Config(ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell or elvish).
+    ///
+    /// For example: `nbtidy completions bash > ~/.local/share/bash-completion/completions/nbtidy`.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) for nbtidy and all its commands.
+    ///
+    /// For example: `nbtidy man > ~/.local/share/man/man1/nbtidy.1`, or `nbtidy man | man -l -`.
+    Man,
 }
 
 /// Formatter settings the command line can impose on top of `.editorconfig`.
@@ -146,10 +157,22 @@ pub struct RuleArgs {
 #[derive(Debug, clap::Args)]
 pub struct ConfigArgs {
     /// The notebook path to show settings for (it need not exist).
-    pub path: PathBuf,
+    #[arg(required_unless_present = "init")]
+    pub path: Option<PathBuf>,
+
+    /// Print an `.editorconfig` block with every key nbtidy reads, set to its default.
+    #[arg(long, conflicts_with_all = ["path", "line_length", "indent_width", "indent_style", "quote_style"])]
+    pub init: bool,
 
     #[command(flatten)]
     pub overrides: OverrideArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to print the completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -220,5 +243,22 @@ mod tests {
         assert_eq!(overrides.indent_width, Some(2));
         assert!(Args::try_parse_from(["nbtidy", "format", "--indent-width", "0"]).is_err());
         assert!(Args::try_parse_from(["nbtidy", "format", "--line-length", "wide"]).is_err());
+    }
+
+    #[test]
+    fn config_takes_a_path_or_init() {
+        assert!(Args::try_parse_from(["nbtidy", "config", "a.ipynb"]).is_ok());
+        assert!(Args::try_parse_from(["nbtidy", "config", "--init"]).is_ok());
+        assert!(Args::try_parse_from(["nbtidy", "config"]).is_err());
+        assert!(Args::try_parse_from(["nbtidy", "config", "--init", "a.ipynb"]).is_err());
+        assert!(
+            Args::try_parse_from(["nbtidy", "config", "--init", "--line-length", "9"]).is_err()
+        );
+    }
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory as _;
+        Args::command().debug_assert();
     }
 }

@@ -24,6 +24,8 @@ fn main() -> ExitCode {
         args::Command::Check(check) => commands::check::run(&check),
         args::Command::Rule(rule) => commands::rule::run(&rule),
         args::Command::Config(config) => commands::config::run(&config),
+        args::Command::Completions(completions) => commands::generate::completions(&completions),
+        args::Command::Man => commands::generate::man(),
     })
     .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {

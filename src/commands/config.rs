@@ -1,9 +1,10 @@
 //! `nbtidy config PATH`: every effective setting and rule severity for a notebook path, with where
-//! each came from (`file:line`, command line, default).
+//! each came from (`file:line`, command line, default). `nbtidy config --init`: an `.editorconfig`
+//! block with every key at its default (`nbtidy_lint::keys`).
 
 use std::fmt::Write as _;
 
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use nbtidy_config::{Resolver, Setting};
 use nbtidy_lint::{Selection, SelectionArgs};
 
@@ -21,13 +22,20 @@ fn line<T: std::fmt::Display>(out: &mut String, key: &str, setting: &Setting<T>)
 
 /// Runs `nbtidy config`.
 pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
+    if args.init {
+        printer::out(nbtidy_lint::keys::init_editorconfig().as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    let Some(path) = &args.path else {
+        bail!("give a notebook path, or --init");
+    };
     let resolver = Resolver::new(args.overrides.overrides());
     let resolved = resolver
-        .resolve(&args.path)
-        .with_context(|| format!("{}: cannot resolve settings", args.path.display()))?;
+        .resolve(path)
+        .with_context(|| format!("{}: cannot resolve settings", path.display()))?;
     let s = &resolved.settings;
     let mut out = String::new();
-    let _ = writeln!(out, "# Settings for {}", args.path.display());
+    let _ = writeln!(out, "# Settings for {}", path.display());
     if resolved.editorconfig_files().is_empty() {
         let _ = writeln!(out, "# no .editorconfig applies");
     }

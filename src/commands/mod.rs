@@ -3,6 +3,7 @@
 pub mod check;
 pub mod config;
 pub mod format;
+pub mod generate;
 pub mod rule;
 
 use std::path::{Path, PathBuf};

@@ -81,12 +81,14 @@
 
 mod chain;
 mod error;
+mod keys;
 mod resolve;
 mod settings;
 #[cfg(test)]
 mod tests;
 
 pub use error::{ConfigError, ConfigWarning, WarningKind};
+pub use keys::{KeyInfo, KeyScope, settings_keys};
 pub use resolve::{LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, Resolved, Resolver, View};
 pub use settings::{
     FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma, Origin, Overrides,

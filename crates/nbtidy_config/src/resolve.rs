@@ -24,7 +24,7 @@ pub const LAYOUT_KEYS: &[&str] = &[
 ];
 
 /// `nbtidy*` keys this crate reads.
-const NBTIDY_KEYS: &[&str] = &[
+pub(crate) const NBTIDY_KEYS: &[&str] = &[
     "nbtidy",
     "nbtidy_indent_style",
     "nbtidy_indent_size",

@@ -16,6 +16,7 @@
 pub mod context;
 pub mod diagnostics;
 pub mod fix;
+pub mod keys;
 mod noqa;
 pub mod registry;
 pub mod rule;

@@ -8,6 +8,7 @@
 //!    each of its components, so `--exclude drafts` and `--exclude 'drafts/*.ipynb'` both work.
 //! 4. The result is sorted and deduplicated, so output order never depends on thread timing.
 
+use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -106,9 +107,14 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
     found.sort();
     found.dedup();
     // The same file reached twice (`a.ipynb` and `./a.ipynb`, or through a symlink) is processed
-    // once: two threads must never rewrite one file.
-    let mut seen = std::collections::HashSet::new();
-    found.retain(|path| seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone())));
+    // once: two threads must never rewrite one file. Files are told apart by device and inode
+    // (one `stat` each, following symlinks); a path that cannot be read is kept, to be reported.
+    if found.len() > 1 {
+        let mut seen = std::collections::HashSet::new();
+        found.retain(|path| {
+            std::fs::metadata(path).map_or(true, |m| seen.insert((m.dev(), m.ino())))
+        });
+    }
     Found {
         notebooks: found,
         errors,

@@ -34,6 +34,8 @@ struct Report {
     fixed: usize,
     dropped: Vec<String>,
     diff: String,
+    /// The findings, rendered (full and concise formats).
+    rendered: String,
 }
 
 /// Runs `nbtidy check`.
@@ -47,16 +49,6 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             SeverityArg::Warning => Severity::Warning,
         }),
     };
-    let mut reports = super::for_each_notebook(
-        &args.paths,
-        &args.exclude,
-        |path| check_path(&resolver, &selection_args, path, args),
-        |error| Report {
-            error: Some(error),
-            ..Report::default()
-        },
-    )?;
-
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -69,6 +61,33 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         color,
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
+
+    // Text formats are rendered file by file in the workers, in parallel; the others need all
+    // files at once.
+    let render_in_workers = !args.diff
+        && matches!(
+            args.output_format,
+            OutputFormat::Full | OutputFormat::Concise
+        );
+    let mut reports = super::for_each_notebook(
+        &args.paths,
+        &args.exclude,
+        |path| {
+            let mut report = check_path(&resolver, &selection_args, path, args);
+            if render_in_workers && !report.diagnostics.diagnostics.is_empty() {
+                report.rendered = render(
+                    args.output_format,
+                    std::slice::from_ref(&report.diagnostics),
+                    &options,
+                );
+            }
+            report
+        },
+        |error| Report {
+            error: Some(error),
+            ..Report::default()
+        },
+    )?;
 
     let mut seen = BTreeSet::new();
     let mut seen_problems = BTreeSet::new();
@@ -131,7 +150,11 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         }
     }
     if !args.diff {
-        let text = render(args.output_format, &files, &options);
+        let text = if render_in_workers {
+            reports.iter().map(|r| r.rendered.as_str()).collect()
+        } else {
+            render(args.output_format, &files, &options)
+        };
         if !text.is_empty()
             || matches!(
                 args.output_format,

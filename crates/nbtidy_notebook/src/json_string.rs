@@ -56,9 +56,108 @@ fn memchr_str(haystack: &str, needle: &str) -> Option<usize> {
 pub fn decode(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
     if !inner.contains('\\') {
+        if inner.bytes().any(|b| b < 0x20 || b == b'"') {
+            return None;
+        }
         return Some(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    let mut out = String::with_capacity(inner.len());
+    decode_into(raw, &mut out).then_some(Cow::Owned(out))
+}
+
+/// Appends the text of one JSON string literal (with its quotes) to `out`, without an
+/// allocation of its own (sources are decoded line by line into one string).
+///
+/// Returns `false` (with `out` partly written) when `raw` is not exactly one valid JSON string:
+/// a raw control character or quote inside, an unknown escape, or a lone surrogate.
+pub fn decode_into(raw: &str, out: &mut String) -> bool {
+    let Some(inner) = raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return false;
+    };
+    let bytes = inner.as_bytes();
+    let mut start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x20 || b == b'"' {
+            return false;
+        }
+        if b != b'\\' {
+            at += 1;
+            continue;
+        }
+        out.push_str(&inner[start..at]);
+        let Some(&escape) = bytes.get(at + 1) else {
+            return false;
+        };
+        at += 2;
+        let c = match escape {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let Some(unit) = hex4(bytes, at) else {
+                    return false;
+                };
+                at += 4;
+                let code = if (0xD800..0xDC00).contains(&unit) {
+                    // A high surrogate must be followed by `\uDC00`..`\uDFFF`.
+                    if bytes.get(at) != Some(&b'\\') || bytes.get(at + 1) != Some(&b'u') {
+                        return false;
+                    }
+                    let Some(low) = hex4(bytes, at + 2) else {
+                        return false;
+                    };
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return false;
+                    }
+                    at += 6;
+                    0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
+                } else {
+                    unit
+                };
+                let Some(c) = char::from_u32(code) else {
+                    return false;
+                };
+                c
+            }
+            _ => return false,
+        };
+        out.push(c);
+        start = at;
+    }
+    out.push_str(&inner[start..]);
+    true
+}
+
+/// The value of four hex digits at `at`.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = bytes.get(at..at + 4)?;
+    let mut value = 0;
+    for &d in digits {
+        value = value * 16 + char::from(d).to_digit(16)?;
+    }
+    Some(value)
+}
+
+/// The end (after the closing quote) of the JSON string starting at `start` (its opening quote).
+pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if bytes.get(start) != Some(&b'"') {
+        return None;
+    }
+    let mut at = start + 1;
+    loop {
+        match *bytes.get(at)? {
+            b'"' => return Some(at + 1),
+            b'\\' => at += 2,
+            _ => at += 1,
+        }
+    }
 }
 
 /// Appends `text` as a JSON string literal (with quotes) to `out`, in the given style.
@@ -136,6 +235,47 @@ mod tests {
             upper_hex: true,
         };
         assert_eq!(encode("é", upper), r#""\u00E9""#);
+    }
+
+    #[test]
+    fn decode_agrees_with_serde_json() {
+        let cases = [
+            r#""""#,
+            r#""plain""#,
+            r#""a\nb\t\"q\" \\ \/ \b\f\r""#,
+            r#""\u00e9\u00E9 \ud83d\ude00 caf\u00e9""#,
+            r#""\ud83d""#,
+            r#""\ude00x""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""tab\there""#,
+            "\"raw\ttab\"",
+            "\"raw\nnewline\"",
+            r#""a"b""#,
+            r#""trailing\""#,
+            r#""unterminated"#,
+            r#"noquote"#,
+        ];
+        for raw in cases {
+            let ours = decode(raw).map(Cow::into_owned);
+            let theirs = serde_json::from_str::<String>(raw).ok();
+            assert_eq!(ours, theirs, "{raw}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_inverts_encode(text in "\\PC*|[\\x00-\\x7f\u{e9}\u{1f600}]*", ascii in proptest::bool::ANY, upper in proptest::bool::ANY) {
+            let escaping = Escaping { ascii_only: ascii, upper_hex: upper };
+            let raw = encode(&text, escaping);
+            let ours = decode(&raw).map(Cow::into_owned);
+            let theirs = serde_json::from_str::<String>(&raw).ok();
+            proptest::prop_assert_eq!(ours.as_deref(), Some(text.as_str()));
+            proptest::prop_assert_eq!(theirs.as_deref(), Some(text.as_str()));
+        }
     }
 
     #[test]

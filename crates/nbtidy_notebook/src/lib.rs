@@ -277,22 +277,49 @@ impl<'a> Notebook<'a> {
         if !raw.starts_with('[') {
             return Err(SourceError::NotText);
         }
-        let elements: Vec<&serde_json::value::RawValue> =
-            serde_json::from_str(raw).map_err(|_| SourceError::NotText)?;
-        let base = self.text.as_ptr() as usize;
-        let mut spans = Vec::with_capacity(elements.len());
-        let mut text: Cow<'a, str> = Cow::Borrowed("");
-        for element in elements {
-            let start = element.get().as_ptr() as usize - base;
-            let element_text = &self.text[start..start + element.get().len()];
-            let decoded = json_string::decode(element_text).ok_or(SourceError::NotText)?;
-            if spans.is_empty() {
-                text = decoded;
-            } else {
-                text.to_mut().push_str(&decoded);
+        // A list of strings: scanned here (the skeleton parse has checked it is valid JSON), and
+        // decoded line by line into one string (one line alone is borrowed).
+        let bytes = self.text.as_bytes();
+        let mut spans = Vec::new();
+        let mut at = span.start + 1;
+        let skip_ws = |mut at: usize| {
+            while bytes
+                .get(at)
+                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            {
+                at += 1;
             }
-            spans.push(start..start + element_text.len());
+            at
+        };
+        at = skip_ws(at);
+        if bytes.get(at) != Some(&b']') {
+            loop {
+                let end = json_string::string_end(bytes, at).ok_or(SourceError::NotText)?;
+                spans.push(at..end);
+                at = skip_ws(end);
+                match bytes.get(at) {
+                    Some(b',') => at = skip_ws(at + 1),
+                    Some(b']') => break,
+                    _ => return Err(SourceError::NotText),
+                }
+            }
         }
+        if at + 1 != span.end {
+            return Err(SourceError::NotText);
+        }
+        let text = match spans.as_slice() {
+            [] => Cow::Borrowed(""),
+            [one] => json_string::decode(&self.text[one.clone()]).ok_or(SourceError::NotText)?,
+            _ => {
+                let mut text = String::with_capacity(span.len());
+                for element in &spans {
+                    if !json_string::decode_into(&self.text[element.clone()], &mut text) {
+                        return Err(SourceError::NotText);
+                    }
+                }
+                Cow::Owned(text)
+            }
+        };
         Ok(CellSource {
             text,
             shape: SourceShape::Lines(spans),

@@ -694,11 +694,11 @@ def nbstripout_findings(cmd: Cmd, total: int) -> str:
            f"(one `Dry run: would have stripped` line each) of {total}; {by_language(paths) or 'none'}.")
     errs = [l for l in err.splitlines() if re.search(r"error|could not", l, re.I)]
     if errs:
-        txt += f" stderr: {len(errs)} error lines, e.g. `{errs[0][:200].replace('`', chr(39))}`."
+        txt += f" stderr: {len(errs)} error line{'s' if len(errs) != 1 else ''}, e.g. `{errs[0][:200].replace('`', chr(39))}`."
     warns = [l for l in err.splitlines() if re.match(r"\S+\.py:\d+: \w+: ", l)]  # Python warnings (nbformat validation)
     if warns:
         example = warns[0].split(": ", 1)[1][:160].replace("`", "'")
-        txt += f" stderr: {len(warns)} Python warnings (nbformat validation), e.g. `{example}`."
+        txt += f" stderr: {len(warns)} Python warning{'s' if len(warns) != 1 else ''} (nbformat validation), e.g. `{example}`."
     return txt
 
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """nbtidy benchmark: one command, `python3 bench/run.py`.
 
-Builds nbtidy in release mode, installs the anchors (ruff 0.17.x and, where
-they install, black[jupyter], nbqa, nbstripout, nb-clean) into a venv under
-bench/work/, copies the shared notebook corpus into bench/work/corpus and
-measures every case with the commands alternating run by run (A B C A B C ...).
+Builds nbtidy in release mode, installs the anchors (ruff and, where they
+install, black[jupyter], nbqa, nbstripout, nb-clean; exact versions pinned in
+ANCHORS below) into a venv under bench/work/, copies the shared notebook corpus
+into bench/work/corpus and measures every case with the commands alternating
+run by run (A B C A B C ...). Commands that write get a fresh corpus copy
+before every run.
 
 Per child process it records wall time (time.perf_counter around spawn and
 reap), user+sys CPU time and peak RSS (both from os.wait4 for that one child;
@@ -48,13 +50,16 @@ DEFAULT_CORPUS_SRC = ROOT.parent / "shared" / "corpus"
 SINGLE_NOTEBOOK = "ageron__handson-ml3/12_custom_models_and_training_with_tensorflow.ipynb"
 STARTUP_CELL = 'x = {  "a":37,"b":42,\n"c":927}\nprint( x )\n'
 
-# What gets pip-installed: (anchor name, requirement, executables it must provide).
+# The anchors, pinned to exact releases (the latest that installed when last updated), so runs
+# on different days measure the same tools. This is the one place to bump them; RESULTS.md
+# records the pins and the versions the tools report.
+# (anchor name, pip requirement, executables it must provide)
 ANCHORS = [
-    ("ruff", "ruff==0.17.*", ["ruff"]),
-    ("black", "black[jupyter]", ["black"]),
-    ("nbqa", "nbqa", ["nbqa"]),
-    ("nbstripout", "nbstripout", ["nbstripout"]),
-    ("nb-clean", "nb-clean", ["nb-clean"]),
+    ("ruff", "ruff==0.17.6", ["ruff"]),
+    ("black", "black[jupyter]==26.10.1", ["black"]),
+    ("nbqa", "nbqa==1.9.1", ["nbqa"]),
+    ("nbstripout", "nbstripout==0.9.1", ["nbstripout"]),
+    ("nb-clean", "nb-clean==5.0.0", ["nb-clean"]),
 ]
 
 
@@ -134,9 +139,8 @@ def install_anchors(skip: bool) -> dict[str, Anchor]:
     for name, req, exes in ANCHORS:
         a = anchors[name]
         if not skip:
-            # ruff: --upgrade so an older 0.17.x in a reused venv moves to the latest 0.17.x.
-            argv = [py, "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-            argv += ["--upgrade", req] if name == "ruff" else [req]
+            # An exact pin also moves a reused venv to the pinned release.
+            argv = [py, "-m", "pip", "install", "--disable-pip-version-check", "-q", req]
             log(f"pip install {req} ...")
             code, out = capture(argv, timeout=600)
             if code != 0:
@@ -154,6 +158,10 @@ def install_anchors(skip: bool) -> dict[str, Anchor]:
             continue
         a.available = True
         a.version = out.splitlines()[0] if out else "?"
+        pinned = req.split("==", 1)[1] if "==" in req else ""
+        if pinned and pinned not in a.version:
+            a.reason = f"reports `{a.version}`, not the pinned {pinned} (--skip-install reused another venv?)"
+            log(f"WARNING: {name}: {a.reason}")
     if anchors["nbqa"].available and not anchors["black"].available:
         anchors["nbqa"].available = False
         anchors["nbqa"].reason = "black is unavailable, so `nbqa black` cannot run"
@@ -239,7 +247,7 @@ class Cmd:
     argv: list[str]
     display: str = ""  # the command as shown in RESULTS.md (default: the argv)
     slow: bool = False  # uses --slow-runs instead of --runs
-    writes: bool = False  # re-copy the corpus before every run
+    writes: bool = False  # re-copy the corpus before every run; count the notebooks it rewrote
     stdin: Path | None = None
     ok_codes: tuple[int, ...] = (0, 1)
     black_cache: bool = False  # give each run a fresh, empty BLACK_CACHE_DIR
@@ -272,7 +280,7 @@ class Case:
 
 
 # The case keys `--only` accepts, in the order the cases run.
-CASE_KEYS = ["corpus", "single", "startup", "hygiene", "lint", "nb-rules"]
+CASE_KEYS = ["corpus", "single", "startup", "write", "strip", "lint", "nb-rules"]
 
 
 # The measuring is done by a small helper process, started before the runner reads anything
@@ -367,14 +375,28 @@ def child_env(cmd: Cmd, run_id: str) -> dict[str, str]:
     return env
 
 
+def rewritten(src: Path) -> int:
+    """How many notebooks of the corpus copy differ from the shared corpus (after a writing run)."""
+    n = 0
+    for f in notebooks():
+        orig = src / f.relative_to(CORPUS)
+        if not orig.is_file() or f.stat().st_size != orig.stat().st_size or f.read_bytes() != orig.read_bytes():
+            n += 1
+    return n
+
+
 def measure(cmd: Cmd, timeout: float, run_id: str, corpus_src: Path) -> dict:
     if cmd.writes:
         copy_corpus(corpus_src)
+        # Flush the fresh copy to disk now, so its write-back does not land inside the measured run.
+        os.sync()
     env = child_env(cmd, run_id)
     err_path = LOGS / f"{cmd.key}.stderr"
     s = SPAWN.run(cmd.argv, ROOT, env, cmd.stdin, LOGS / f"{cmd.key}.stdout", err_path, timeout)
     if cmd.black_cache:
         shutil.rmtree(env["BLACK_CACHE_DIR"], ignore_errors=True)
+    if cmd.writes:
+        s["rewritten"] = rewritten(corpus_src)
     rc = s["rc"]
     if s.pop("timed_out"):
         s["error"] = f"timed out after {timeout:.0f} s (killed)"
@@ -389,7 +411,8 @@ def run_case(case: Case, args, corpus_src: Path) -> None:
     cmds = case.cmds
     log(f"case {case.key}: " + ", ".join(c.label for c in cmds))
     want = {c.key: (case.slow_runs if c.slow else case.runs) for c in cmds}
-    before = snapshot(CORPUS)
+    writes = any(c.writes for c in cmds)
+    before = "" if writes else snapshot(CORPUS)
     # Warm-up rounds, alternating, then measured rounds, alternating.
     for w in range(args.warmup):
         for c in cmds:
@@ -411,10 +434,13 @@ def run_case(case: Case, args, corpus_src: Path) -> None:
                 log(f"  run {r + 1} {c.label}: {fmt_sample(s)}")
             if "error" in s and ("timed out" in s["error"] or "could not start" in s["error"]):
                 c.dropped = s["error"]
+    if writes:
+        copy_corpus(corpus_src)  # leave a pristine copy for the next case
+        return
     after = snapshot(CORPUS)
     if after != before:
-        writers = [c.label for c in cmds if not c.writes]
-        log(f"WARNING: the corpus changed during case {case.key} ({', '.join(writers)}); re-copying")
+        checkers = [c.label for c in cmds]
+        log(f"WARNING: the corpus changed during case {case.key} ({', '.join(checkers)}); re-copying")
         case.note += " WARNING: the corpus copy changed during this case although the commands are check-only; it was re-copied."
         copy_corpus(corpus_src)
 
@@ -652,6 +678,66 @@ def nb_clean_findings(cmd: Cmd, total: int) -> str:
     return txt
 
 
+NBSTRIPOUT_RE = re.compile(r"^Dry run: would have stripped (?P<path>.+\.ipynb)$")
+
+
+def nbstripout_flagged(cmd: Cmd) -> set[str]:
+    return {m.group("path") for l in read_log(cmd, "stdout").splitlines() if (m := NBSTRIPOUT_RE.match(l))}
+
+
+def nbstripout_findings(cmd: Cmd, total: int) -> str:
+    """Count the notebooks an `nbstripout --verify` / `--dry-run` run would strip (last measured run)."""
+    paths = nbstripout_flagged(cmd)
+    err = read_log(cmd, "stderr")
+    rc = cmd.samples[-1].get("rc") if cmd.samples else None
+    txt = (f"- {cmd.label} (`{cmd.shown()}`, last measured run; exit {rc}): **{len(paths)} notebooks** it would strip "
+           f"(one `Dry run: would have stripped` line each) of {total}; {by_language(paths) or 'none'}.")
+    errs = [l for l in err.splitlines() if re.search(r"error|could not", l, re.I)]
+    if errs:
+        txt += f" stderr: {len(errs)} error line{'s' if len(errs) != 1 else ''}, e.g. `{errs[0][:200].replace('`', chr(39))}`."
+    warns = [l for l in err.splitlines() if re.match(r"\S+\.py:\d+: \w+: ", l)]  # Python warnings (nbformat validation)
+    if warns:
+        example = warns[0].split(": ", 1)[1][:160].replace("`", "'")
+        txt += f" stderr: {len(warns)} Python warning{'s' if len(warns) != 1 else ''} (nbformat validation), e.g. `{example}`."
+    return txt
+
+
+def concise_paths(cmd: Cmd) -> set[str]:
+    return {m.group("path") for l in read_log(cmd, "stdout").splitlines() if (m := CONCISE_RE.match(l))}
+
+
+def strip_agreement(case: Case) -> list[str]:
+    """Do nbtidy and nbstripout flag the same notebooks?"""
+    nc = case.nbtidy()
+    ns = next((c for c in case.cmds if c.tool == "nbstripout" and c.samples), None)
+    if not nc or not nc.samples or not ns:
+        return []
+    a, b = concise_paths(nc), nbstripout_flagged(ns)
+    if a == b:
+        return [f"- {case.title}: nbtidy and nbstripout flag **the same {len(a)} notebooks**."]
+    only_a, only_b = sorted(a - b), sorted(b - a)
+    txt = (f"- {case.title}: nbtidy and nbstripout **disagree**: {len(a & b)} notebooks flagged by both, "
+           f"{len(only_a)} by nbtidy only")
+    txt += f" (e.g. `{only_a[0]}`)" if only_a else ""
+    txt += f", {len(only_b)} by nbstripout only" + (f" (e.g. `{only_b[0]}`)." if only_b else ".")
+    return [txt]
+
+
+def write_counts(case: Case) -> list[str]:
+    """Per writing command: the notebooks it rewrote (differing from the shared corpus after a run)."""
+    lines = []
+    for c in case.cmds:
+        counts = sorted({s["rewritten"] for s in c.warmups + c.samples if "rewritten" in s})
+        if not counts:
+            continue
+        summ = summary_line(read_log(c, "stderr") + "\n" + read_log(c, "stdout"))
+        n = " or ".join(map(str, counts))
+        every = "varying between runs" if len(counts) > 1 else "in every run"
+        lines.append(f"- {case.title} / {c.label} (`{c.shown()}`): rewrote **{n} of {len(notebooks())}** notebooks {every} "
+                     f"(their bytes differ from the shared corpus afterwards); its summary (last run): `{summ or 'none'}`")
+    return lines
+
+
 # --------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------
@@ -800,14 +886,18 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
              f"minus the benchmark's own CPU time). Load average (1/5/15 min) before: {ctx['load'][0]}, after: {ctx['load'][1]}.")
     L.append("")
     L.append("## Tool versions\n")
+    L.append("The anchors are pinned to exact releases in `bench/run.py` (`ANCHORS`); the version each tool "
+             "reports is shown with its pin.\n")
     L.append(f"- nbtidy: `{ctx['nbtidy_version']}` (`{rel(ctx['nbtidy'])}`: a copy of `target/release/nbtidy` "
              f"from `cargo build --release --locked`, sha256 `{ctx['nbtidy_sha'][:16]}`)")
     for a in anchors.values():
         if a.available:
-            L.append(f"- {a.name}: `{a.version}` (pip `{a.requirement}`)")
+            L.append(f"- {a.name}: `{a.version}` (pip `{a.requirement}`)" + (f" — **{a.reason}**" if a.reason else ""))
         else:
             L.append(f"- {a.name}: **unavailable** — {a.reason}")
     L.append(f"- Python (venv and runner): {m['python']}")
+    if ctx.get("freeze"):
+        L.append(f"- Everything in `{rel(VENV)}` (`pip freeze`): {', '.join(f'`{x}`' for x in ctx['freeze'])}")
     L.append("")
     L.append("## Corpus\n")
     comp = ctx["composition"]
@@ -844,7 +934,7 @@ def write_report(ctx: dict, cases: list[Case]) -> str:
         L.append(ratio_heading(cases) + "\n")
         L.extend(rl)
         L.append("")
-    L.append("## Skipped and failed notebooks, findings\n")
+    L.append("## Skipped and failed notebooks, findings, rewritten notebooks\n")
     nb = ctx.get("nbtidy_counts")
     if nb:
         L.append(f"- nbtidy (corpus check, last run): summary `{nb['summary']}`; {nb['warning_lines']} warning lines "
@@ -974,17 +1064,41 @@ def main() -> int:
     cases.append(Case("startup", "Start-up: one tiny cell on stdin (editor save)", c3, args.startup_runs, args.startup_runs,
                       note="nbtidy runs with `--check` (exit 1, names the file); ruff and black print the formatted cell (exit 0)."))
 
-    c4 = []
+    c4 = [Cmd("write-nbtidy", "nbtidy", "nbtidy", [nbt, "format", corpus], writes=True)]
+    if avail["ruff"]:
+        c4.append(Cmd("write-ruff", "ruff", "ruff", [bin_("ruff"), "format", "--no-cache", "--isolated", corpus], writes=True))
+    if avail["black"] and not args.no_slow:
+        c4.append(Cmd("write-black", "black", "black", [bin_("black"), "--exclude", "^$", "--include", r"\.ipynb$", corpus],
+                      writes=True, slow=True, black_cache=True))
+    cases.append(Case("write", f"Corpus, format in place ({len(files)} notebooks)", c4, args.runs, args.slow_runs,
+                      note="Each run gets a fresh copy of the corpus (copied from the shared corpus and flushed with "
+                           "`sync` before the clock starts), so every run rewrites the same notebooks. The runner counts "
+                           "the notebooks that differ from the shared corpus after each run (below). nbtidy rewrites only "
+                           "the changed `source` values; ruff writes each notebook it reformats as a whole, re-serialized "
+                           "JSON (sorted keys, one-space indent); black writes the notebooks whose cells it reformats. "
+                           "Exit 2 (ruff) and 123 (black) mean some notebooks failed, as in the check case."))
+
+    c5s = [Cmd("strip-nbtidy", "nbtidy", "nbtidy --select NB003,NB004,NB012",
+               [nbt, "check", "--select", "NB003,NB004,NB012", "--fail-on", "warning", "--output-format", "concise", corpus])]
     if avail["nbstripout"]:
-        c4.append(Cmd("hygiene-nbstripout", "nbstripout", "nbstripout --dry-run", [bin_("nbstripout"), "--dry-run", *map(rel, files)],
-                      display=f"{bin_('nbstripout')} --dry-run <the {len(files)} notebooks under {corpus}, sorted, as arguments>"))
+        c5s.append(Cmd("strip-nbstripout", "nbstripout", "nbstripout --verify",
+                       [bin_("nbstripout"), "--verify", "--keep-id", *map(rel, files)],
+                       display=f"{bin_('nbstripout')} --verify --keep-id <the {len(files)} notebooks under {corpus}, sorted, "
+                               "as arguments of one invocation>"))
     if avail["nb-clean"]:
-        c4.append(Cmd("hygiene-nb-clean", "nb-clean", "nb-clean check", [bin_("nb-clean"), "check", corpus]))
-    if c4:
-        cases.append(Case("hygiene", "Output hygiene on the corpus", c4, args.runs, args.slow_runs, reference_only=True,
-                          note="These tools strip or check outputs and metadata, not code formatting: a reference for the cost "
-                               "of reading and rewriting the corpus JSON, not a competitor. nbstripout takes files only, "
-                               "so the notebook list is passed as arguments."))
+        c5s.append(Cmd("strip-nb-clean", "nb-clean", "nb-clean check", [bin_("nb-clean"), "check", corpus]))
+    cases.append(Case("strip", f"Corpus, would stripping outputs change anything? ({len(files)} notebooks)", c5s,
+                      args.runs, args.slow_runs, baseline_key="strip-nbstripout", target=0.1,
+                      note="The check-only mode of output stripping, as a pre-commit hook or CI step runs it: exit 1 when a "
+                           "notebook still has outputs, execution counts or run/view metadata. nbtidy runs exactly its three "
+                           "rules for that (NB003 outputs-present, NB004 execution-count-present, NB012 "
+                           "notebook-metadata-noise: `ExecuteTime`, `execution`, `collapsed`, `scrolled`, `widgets`), with "
+                           "`--fail-on warning` because they are warnings. nbstripout's `--verify` is its `--dry-run` "
+                           "(lists the notebooks it would strip) plus exit 1; all notebooks go to one invocation (it takes "
+                           "files only, no directories). `--keep-id` because by default nbstripout also renumbers cell ids, "
+                           "which nbtidy does not count as stripping; with it both tools flag the same notebooks (checked "
+                           "below). nb-clean check (outputs, execution counts, cell and notebook metadata) is shown for "
+                           "reference, its ratio against nbstripout too."))
 
     c5 = [Cmd("lint-nbtidy", "nbtidy", "nbtidy", [nbt, "check", "--output-format", "concise", corpus])]
     if avail["ruff"]:
@@ -1039,16 +1153,22 @@ def main() -> int:
         for c in c1:
             if c.tool in ("black", "nbqa"):
                 summaries[c.key] = summary_line(read_log(c, "stderr") + "\n" + read_log(c, "stdout"))
-    # Findings of the lint cases, counted from the last measured run's output (one line per finding).
+    # Findings of the lint and strip cases, counted from the last measured run's output (one line
+    # per finding); what the writing commands rewrote.
     lint_counts = []
     for case in cases:
-        if case.key not in ("lint", "nb-rules"):
+        if case.key == "write":
+            lint_counts.extend(write_counts(case))
+            continue
+        if case.key not in ("strip", "lint", "nb-rules"):
             continue
         for c in case.cmds:
             if not c.samples:
                 continue
-            counter = nb_clean_findings if c.tool == "nb-clean" else concise_findings
+            counter = {"nb-clean": nb_clean_findings, "nbstripout": nbstripout_findings}.get(c.tool, concise_findings)
             lint_counts.append(counter(c, len(files)).replace("- ", f"- {case.title} / ", 1))
+        if case.key == "strip":
+            lint_counts.extend(strip_agreement(case))
     ctx_counts["lint_counts"] = lint_counts
 
     for case in cases:
@@ -1070,6 +1190,7 @@ def main() -> int:
                              f"{', '.join(errs)} ({why}).")
 
     code, ver = capture([str(nbtidy), "--version"])
+    code_f, freeze = capture([str(VENV_BIN / "python"), "-m", "pip", "freeze", "--disable-pip-version-check"])
     nbtidy_sha = hashlib.sha256(nbtidy.read_bytes()).hexdigest()
     ctx = {
         "machine": machine_info(),
@@ -1077,6 +1198,7 @@ def main() -> int:
         "anchors": anchors,
         "nbtidy": nbtidy,
         "nbtidy_version": ver if code == 0 else "?",
+        "freeze": sorted(freeze.splitlines(), key=str.lower) if code_f == 0 else [],
         "nbtidy_sha": nbtidy_sha,
         "composition": composition,
         "corpus_src": corpus_src,

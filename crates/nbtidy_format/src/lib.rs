@@ -107,12 +107,22 @@ impl CellFormatter {
         } else {
             LineEnding::LineFeed
         });
-        let trivia = TriviaRanges::from(parsed.tokens());
-        let formatted = format_module_ast(&parsed, &trivia, &input, options)
-            .map_err(|err| FormatError::Internal(err.to_string()))?;
-        let printed = formatted
-            .print()
-            .map_err(|err| FormatError::Internal(err.to_string()))?;
+        // A panic of the formatter (a debug assertion of ruff's, say) is an internal error for
+        // this cell, not for the notebook.
+        let printed = std::panic::catch_unwind(|| {
+            let trivia = TriviaRanges::from(parsed.tokens());
+            let formatted = format_module_ast(&parsed, &trivia, &input, options)
+                .map_err(|err| FormatError::Internal(err.to_string()))?;
+            formatted
+                .print()
+                .map_err(|err| FormatError::Internal(err.to_string()))
+        })
+        .map_err(|payload| {
+            FormatError::Internal(format!(
+                "the formatter panicked: {}",
+                panic_message(&*payload)
+            ))
+        })??;
         let mut output = printed.into_code();
         for ending in ["\r\n", "\n"] {
             if output.ends_with(ending) {
@@ -176,11 +186,37 @@ impl CellParseError {
     }
 }
 
+/// Parses cell code with IPython syntax.
+///
+/// ruff's parser panics on some invalid code in notebook mode: after mismatched brackets
+/// (`x = [1)`), a line starting with an IPython escape other than `%` or `!` (`, y`, `;f`, `/f`)
+/// reaches an `unreachable!` (ruff_python_parser 0.0.10, `parse_ipython_escape_command_expression`).
+/// Such code is parsed again as plain Python, which reports the syntax error instead.
 fn parse_cell(code: &str) -> Result<Parsed<Mod>, CellParseError> {
-    parse(code, ParseOptions::from(PySourceType::Ipynb)).map_err(|err| CellParseError {
-        offset: err.location.start().to_usize(),
-        message: err.error.to_string(),
-    })
+    let parse_as = |source_type| {
+        parse(code, ParseOptions::from(source_type)).map_err(|err| CellParseError {
+            offset: err.location.start().to_usize(),
+            message: err.error.to_string(),
+        })
+    };
+    match std::panic::catch_unwind(|| parse_as(PySourceType::Ipynb)) {
+        Ok(result) => result,
+        Err(_) => Err(parse_as(PySourceType::Python)
+            .err()
+            .unwrap_or_else(|| CellParseError {
+                offset: 0,
+                message: "the IPython parser failed on this cell".to_owned(),
+            })),
+    }
+}
+
+/// The message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
 
 fn last_statement(parsed: &Parsed<Mod>) -> Option<&Stmt> {

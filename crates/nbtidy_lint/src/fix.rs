@@ -16,8 +16,6 @@ use std::path::Path;
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Applicability, Diagnostic, EditTarget, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
-use ruff_python_ast::PySourceType;
-use ruff_python_parser::ParseOptions;
 
 use crate::context::Context;
 use crate::selection::Selection;
@@ -152,10 +150,7 @@ pub fn fix_notebook(
             }
             out.push_str(&text[at..]);
             let parsed_before = view.parsed().is_some_and(|p| p.errors().is_empty());
-            let parses_after =
-                ruff_python_parser::parse_unchecked(&out, ParseOptions::from(PySourceType::Ipynb))
-                    .errors()
-                    .is_empty();
+            let parses_after = crate::context::parse_cell(&out).errors().is_empty();
             if parsed_before && !parses_after {
                 broken_cells.insert(cell);
             } else {

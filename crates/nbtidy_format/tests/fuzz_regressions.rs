@@ -1,0 +1,52 @@
+//! Inputs found by the fuzzer (`crates/nbtidy_fuzz`, target `format`), minimized and kept in
+//! `tests/fuzz/format/`. Both are bugs of the pinned ruff crates; what is tested is that the
+//! cell gets an error (and is left as it is) instead of a panic that stops the notebook.
+//! `crates/nbtidy_fuzz/tests/regressions.rs` also runs the fuzz target's property on them.
+
+use std::path::Path;
+
+use nbtidy_config::FormatSettings;
+use nbtidy_format::{CellFormatter, FormatError};
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz/format")
+        .join(name);
+    std::fs::read_to_string(path).unwrap()
+}
+
+fn format(code: &str) -> Result<Option<String>, FormatError> {
+    CellFormatter::new(&FormatSettings::default()).format(code)
+}
+
+/// ruff_python_parser 0.0.10 reaches `unreachable!` in notebook mode when, after mismatched
+/// brackets, a line starts with an IPython escape other than `%`/`!` (`,` `;` `/` autocalls).
+#[test]
+fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
+    for code in [
+        fixture("escape-after-mismatched-brackets.py").as_str(),
+        "x = [1)\n, y",
+        "f(a]\n;g b",
+        "x = (1]\n/f 1",
+    ] {
+        match format(code) {
+            Err(FormatError::Syntax { .. }) => {}
+            other => panic!("{code:?}: {other:?}"),
+        }
+        assert!(nbtidy_format::check_parses(code).is_err(), "{code:?}");
+    }
+}
+
+/// A shell escape continued with `\` on CRLF lines: ruff's formatter trips its own debug
+/// assertion (`debug_assert_no_newlines`: text with `\r`) in debug builds and, in release
+/// builds, prints code that does not parse. Either way the cell is an internal error, left as it
+/// is. (If this starts failing after a ruff update, the bug may be fixed upstream.)
+#[test]
+fn a_shell_escape_continued_over_crlf_lines_is_left_unchanged() {
+    let code = fixture("shell-continuation-crlf.py");
+    assert!(code.contains("\\\r\n"));
+    match format(&code) {
+        Err(FormatError::Internal(_)) => {}
+        other => panic!("{other:?}"),
+    }
+}

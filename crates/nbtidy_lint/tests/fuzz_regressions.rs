@@ -1,0 +1,57 @@
+//! Inputs found by the fuzzer (`crates/nbtidy_fuzz`, target `fix`), kept in `tests/fuzz/fix/`.
+//! `crates/nbtidy_fuzz/tests/regressions.rs` also runs the fuzz target's property on them.
+
+use std::path::Path;
+
+use nbtidy_config::{Overrides, Resolver};
+use nbtidy_lint::fix::fix_notebook;
+use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
+use nbtidy_notebook::Notebook;
+
+/// ruff_python_parser 0.0.10 reaches `unreachable!` in notebook mode when, after mismatched
+/// brackets, a line starts with an IPython escape other than `%`/`!` (here `, y`). The cell is
+/// a syntax error (E999); the other cells are checked and fixed as usual.
+#[test]
+fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
+    let name = "escape-after-mismatched-brackets.ipynb";
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fuzz/fix")
+            .join(name),
+    )
+    .unwrap();
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(temp.path().join(".editorconfig"), "root = true\n").unwrap();
+    let path = temp.path().join(name);
+    let config = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let args = SelectionArgs {
+        select: Some(vec!["ALL".to_owned()]),
+        ..SelectionArgs::default()
+    };
+    let (selection, problems) = Selection::resolve(&config, &args);
+    assert!(problems.is_empty(), "{problems:?}");
+
+    let found = check_notebook(&path, &bytes, &config, &selection).unwrap();
+    let syntax: Vec<_> = found
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E999")
+        .map(|d| d.location.cell)
+        .collect();
+    assert_eq!(syntax, [Some(1)], "{:#?}", found.diagnostics);
+    assert!(
+        found
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "F401" && d.location.cell == Some(2))
+    );
+
+    let outcome = fix_notebook(&path, &bytes, &config, &selection, true).unwrap();
+    assert!(outcome.dropped.is_empty(), "{:?}", outcome.dropped);
+    let fixed = outcome
+        .bytes
+        .expect("the unused import in cell 2 is removed");
+    let notebook = Notebook::parse(&fixed).unwrap();
+    assert_eq!(notebook.source(1).unwrap().text, "print(1)");
+    assert_eq!(notebook.source(0).unwrap().text, "import os\nx = [1)\n, y");
+}

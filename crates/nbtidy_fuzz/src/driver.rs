@@ -13,7 +13,9 @@ use rand::{RngExt, SeedableRng};
 
 use crate::mutate::FuzzRng;
 use crate::seeds::Seeds;
-use crate::targets::{Checker, Failure, Outcome, SpliceInput, Target, fnv};
+use crate::targets::{
+    Checker, FORMAT_HEADER, Failure, Outcome, SpliceInput, Target, fnv, known_upstream,
+};
 
 /// How long a run lasts.
 #[derive(Debug, Clone, Copy)]
@@ -70,6 +72,8 @@ pub struct Stats {
     pub signatures: usize,
     /// Failures by kind.
     pub failures: BTreeMap<String, Found>,
+    /// Known bugs of the pinned ruff crates met (see [`known_upstream`]), by name.
+    pub known: BTreeMap<&'static str, Found>,
 }
 
 impl Stats {
@@ -112,7 +116,7 @@ pub fn install_panic_hook() {
 
 /// `…/registry/src/index…/ruff_python_parser-0.0.10/src/x.rs` → `ruff_python_parser-0.0.10/src/x.rs`.
 fn short_path(file: &str) -> String {
-    match file.find("/src/") {
+    match file.rfind("/src/") {
         Some(at) if file.contains("registry") => {
             let crate_start = file[..at].rfind('/').map_or(0, |p| p + 1);
             file[crate_start..].to_owned()
@@ -257,9 +261,21 @@ pub fn run(
                 }
             }
             Err(failure) => {
-                if let Some(found) = stats.failures.get_mut(&failure.kind) {
+                if let Some(name) = known_upstream(target, &input, &failure) {
+                    stats
+                        .known
+                        .entry(name)
+                        .or_insert_with(|| Found {
+                            failure,
+                            count: 0,
+                            input: checker.pin(target, &input),
+                            saved: None,
+                        })
+                        .count += 1;
+                } else if let Some(found) = stats.failures.get_mut(&failure.kind) {
                     found.count += 1;
                 } else {
+                    let input = checker.pin(target, &input);
                     let saved = options
                         .artifacts
                         .as_ref()
@@ -293,7 +309,8 @@ pub fn run(
 }
 
 /// Shrinks `input` while it still fails with the same kind: removes chunks of halving size,
-/// lines first for text. A splice input is shrunk part by part.
+/// lines first for text. A splice input is shrunk part by part; a format input keeps the header
+/// that pins its settings.
 pub fn minimize(
     checker: &Checker,
     target: Target,
@@ -305,6 +322,17 @@ pub fn minimize(
         Instant::now() < deadline
             && matches!(run_one(checker, target, candidate), Err(f) if f.kind == kind)
     };
+    if target == Target::Format {
+        let pinned = checker.pin(target, input);
+        let header_end = pinned
+            .iter()
+            .position(|&b| b == b'\n')
+            .filter(|_| pinned.starts_with(FORMAT_HEADER.as_bytes()))
+            .map_or(0, |p| p + 1);
+        let (header, code) = pinned.split_at(header_end);
+        let code = shrink(code, |candidate| fails(&[header, candidate].concat()));
+        return [header, &code].concat();
+    }
     if target == Target::Splice
         && let Some(splice) = SpliceInput::from_bytes(input)
     {

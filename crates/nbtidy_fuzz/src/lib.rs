@@ -20,4 +20,4 @@ pub mod targets;
 
 pub use driver::{Budget, Found, RunOptions, Stats, minimize, run, run_one};
 pub use seeds::{SeedLimits, Seeds, shared_dir};
-pub use targets::{Checker, Failure, SpliceInput, Target};
+pub use targets::{Checker, Failure, SpliceInput, Target, known_upstream};

@@ -200,6 +200,9 @@ fn worker(target: Target, seconds: f64, seed: u64, artifacts: &Path, stack_mib: 
             for (kind, found) in &stats.failures {
                 println!("count\t{}\t{}", field(kind), found.count);
             }
+            for (name, found) in &stats.known {
+                println!("known\t{}\t{}", field(name), found.count);
+            }
             println!(
                 "done\t{}\t{}\t{}\t{}",
                 stats.executions,
@@ -230,6 +233,8 @@ struct Totals {
     elapsed: Duration,
     workers: u32,
     failures: BTreeMap<String, Known>,
+    /// Known upstream bugs met, by name.
+    known: BTreeMap<String, u64>,
 }
 
 fn supervise(
@@ -299,6 +304,9 @@ fn print_totals(target: Target, totals: &Totals) {
             target.name(),
             known.saved
         );
+    }
+    for (name, count) in &totals.known {
+        println!("   known upstream bug (not counted as a failure): {name}  (x{count})");
     }
 }
 
@@ -395,6 +403,10 @@ fn supervise_target(
                                 });
                             }
                         }
+                        ["known", name, count] => {
+                            *totals.known.entry((*name).to_owned()).or_default() +=
+                                count.parse::<u64>().unwrap_or(0);
+                        }
                         ["count", kind, count] => {
                             if let Some(known) = totals.failures.get_mut(*kind) {
                                 known.count += count.parse::<u64>().unwrap_or(0);
@@ -485,8 +497,8 @@ fn supervise_target(
 fn describe(target: Target, checker: &Checker, bytes: &[u8]) -> String {
     match target {
         Target::Format => {
-            let code = String::from_utf8_lossy(bytes);
-            format!("settings: {}", checker.formatter_for(&code).0)
+            let input = String::from_utf8_lossy(bytes);
+            format!("settings: {}", checker.formatter_for(&input).0)
         }
         Target::Splice => match SpliceInput::from_bytes(bytes) {
             Some(input) => format!(
@@ -520,10 +532,16 @@ fn replay(target: Target, files: &[PathBuf]) -> ExitCode {
         }));
         match outcome {
             Ok(Ok(_)) => println!("  ok: the property holds"),
-            Ok(Err(failure)) => {
-                failed = true;
-                println!("  FAILED: {}\n{}", failure.kind, failure.detail);
-            }
+            Ok(Err(failure)) => match nbtidy_fuzz::known_upstream(target, &bytes, &failure) {
+                Some(name) => println!(
+                    "  known upstream bug: {name}\n  ({}: {})",
+                    failure.kind, failure.detail
+                ),
+                None => {
+                    failed = true;
+                    println!("  FAILED: {}\n{}", failure.kind, failure.detail);
+                }
+            },
             Err(_) => {
                 failed = true;
                 println!("  FAILED: panic (message above)");

@@ -1,9 +1,10 @@
 //! Every input the fuzzer found and that was kept as a fixture (`crates/*/tests/fuzz/<target>/`)
-//! satisfies its target's whole property now.
+//! satisfies its target's whole property now, or is a known bug of the pinned ruff crates
+//! (`known_upstream`) that the crate's own regression test shows nbtidy copes with.
 
 use std::path::Path;
 
-use nbtidy_fuzz::{Checker, Target, run_one};
+use nbtidy_fuzz::{Checker, Target, known_upstream, run_one};
 
 #[test]
 fn kept_fuzz_findings_pass_their_target() {
@@ -27,7 +28,9 @@ fn kept_fuzz_findings_pass_their_target() {
             for file in files {
                 let bytes = std::fs::read(&file).unwrap();
                 checked += 1;
-                if let Err(failure) = run_one(&checker, target, &bytes) {
+                if let Err(failure) = run_one(&checker, target, &bytes)
+                    && known_upstream(target, &bytes, &failure).is_none()
+                {
                     failures.push(format!(
                         "{}: {}\n{}",
                         file.display(),

@@ -378,6 +378,7 @@ fn supervise_target(
             tail
         });
         let mut worker_executions = 0;
+        let mut worker_pool = String::new();
         let mut finished = false;
         let mut hung = false;
         loop {
@@ -385,8 +386,9 @@ fn supervise_target(
                 Ok(Line::Out(line)) => {
                     let parts: Vec<&str> = line.split('\t').collect();
                     match parts.as_slice() {
-                        ["progress", executions, ..] => {
+                        ["progress", executions, _, pool, signatures] => {
                             worker_executions = executions.parse().unwrap_or(worker_executions);
+                            worker_pool = format!("pool {pool}, {signatures} signatures");
                         }
                         ["failure", kind, saved, detail] => {
                             let entry = totals.failures.entry((*kind).to_owned());
@@ -423,7 +425,7 @@ fn supervise_target(
                         let executions = totals.executions + worker_executions;
                         let elapsed = start.elapsed().as_secs_f64();
                         println!(
-                            "[{}] {:>6.0} s  {:>10} executions  {:>8.1}/s  {} unique failures",
+                            "[{}] {:>6.0} s  {:>10} executions  {:>8.1}/s  {} unique failures  ({worker_pool})",
                             target.name(),
                             elapsed,
                             executions,

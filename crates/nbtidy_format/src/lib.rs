@@ -14,7 +14,8 @@
 use nbtidy_config::{FormatSettings, IndentStyle, LineLength, MagicTrailingComma, QuoteStyle};
 use ruff_formatter::printer::LineEnding;
 use ruff_formatter::{IndentWidth, LineWidth};
-use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{Expr, IpyEscapeKind, Mod, PySourceType, PythonVersion, Stmt};
 use ruff_python_formatter::{PyFormatOptions, format_module_ast};
 use ruff_python_parser::{ParseOptions, Parsed, parse};
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer, TriviaRanges};
@@ -140,6 +141,11 @@ impl CellFormatter {
                 err.message
             ))
         })?;
+        if escape_commands(&parsed) != escape_commands(&reparsed) {
+            return Err(FormatError::Internal(
+                "the formatted code would change an IPython escape command".to_owned(),
+            ));
+        }
         if keep_semicolon && !ends_with_semicolon(&reparsed, &output) {
             let Some(last) = last_statement(&reparsed) else {
                 return Err(FormatError::Internal("lost the last statement".to_owned()));
@@ -217,6 +223,39 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+/// The IPython escape commands (`%magic`, `!shell`, `x?`, ...) of a cell, in order, line endings
+/// unified.
+///
+/// The formatter copies them verbatim, so formatting must not change them. ruff_python_formatter
+/// 0.0.10 can: an escape continued with `\` and followed by a blank line (`!cmd \`, ``, `f()`)
+/// loses the blank line, and `f()` becomes part of the shell command. Comparing them turns that
+/// into an internal error for the cell instead of code that does something else.
+fn escape_commands(parsed: &Parsed<Mod>) -> Vec<(IpyEscapeKind, String)> {
+    struct Collect(Vec<(IpyEscapeKind, String)>);
+    fn unify(value: &str) -> String {
+        value.replace("\r\n", "\n").replace('\r', "\n")
+    }
+    impl<'a> Visitor<'a> for Collect {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::IpyEscapeCommand(command) = stmt {
+                self.0.push((command.kind, unify(&command.value)));
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::IpyEscapeCommand(command) = expr {
+                self.0.push((command.kind, unify(&command.value)));
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    if let Mod::Module(module) = parsed.syntax() {
+        collect.visit_body(&module.body);
+    }
+    collect.0
 }
 
 fn last_statement(parsed: &Parsed<Mod>) -> Option<&Stmt> {

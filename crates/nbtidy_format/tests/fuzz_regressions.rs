@@ -50,3 +50,26 @@ fn a_shell_escape_continued_over_crlf_lines_is_left_unchanged() {
         other => panic!("{other:?}"),
     }
 }
+
+/// An escape continued with `\` before a blank line: ruff's formatter drops the blank line, so
+/// the next line would join the shell command (`!git config ... \`, ``, `login()` would no longer
+/// call `login()`). nbtidy refuses the result: an internal error, the cell left as it is.
+#[test]
+fn an_escape_continued_before_a_blank_line_is_not_merged_with_the_next_line() {
+    for code in [
+        fixture("escape-continued-before-blank-line.py").as_str(),
+        "from huggingface_hub import notebook_login\n!git config --global credential.helper store \\\n\nnotebook_login()",
+    ] {
+        match format(code) {
+            Err(FormatError::Internal(message)) => {
+                assert!(message.contains("IPython escape command"), "{message}");
+            }
+            other => panic!("{code:?}: {other:?}"),
+        }
+    }
+    // Escapes that are not continued are formatted as usual.
+    assert_eq!(
+        format("!ls -la\n%time x=1\nx=1").unwrap().as_deref(),
+        Some("!ls -la\n%time x=1\nx = 1")
+    );
+}

@@ -73,3 +73,19 @@ fn an_escape_continued_before_a_blank_line_is_not_merged_with_the_next_line() {
         Some("!ls -la\n%time x=1\nx = 1")
     );
 }
+
+/// A comment right before the brackets that continue an expression: ruff's formatter moves it on
+/// the first run and joins the lines on the second, so formatting is not idempotent (an upstream
+/// instability). Nothing is lost: both results parse and keep the comment, and the second run is
+/// stable.
+#[test]
+fn a_comment_before_call_brackets_settles_after_two_runs() {
+    let code = fixture("comment-before-call-brackets.py");
+    let first = format(&code).unwrap().expect("formatted");
+    let second = format(&first).unwrap().unwrap_or_else(|| first.clone());
+    assert_eq!(format(&second).unwrap(), None, "stable after two runs");
+    for output in [&first, &second] {
+        assert!(nbtidy_format::check_parses(output).is_ok(), "{output}");
+        assert!(output.contains('#'), "{output}");
+    }
+}

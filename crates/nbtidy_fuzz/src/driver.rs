@@ -274,6 +274,12 @@ pub fn run(
                         .count += 1;
                 } else if let Some(found) = stats.failures.get_mut(&failure.kind) {
                     found.count += 1;
+                    // A few more examples of each kind help to tell bugs of one kind apart.
+                    if found.count <= 5
+                        && let Some(dir) = &options.artifacts
+                    {
+                        let _ = save_artifact(dir, target, &checker.pin(target, &input), &failure);
+                    }
                 } else {
                     let input = checker.pin(target, &input);
                     let saved = options

@@ -226,7 +226,9 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The IPython escape commands (`%magic`, `!shell`, `x?`, ...) of a cell, in order, line endings
-/// unified.
+/// unified, a final `\` and trailing whitespace removed (a cell is formatted as if it ended
+/// with a newline, which joins a final `!cmd \`, and stored without it: the text of that escape
+/// then keeps its `\`).
 ///
 /// The formatter copies them verbatim, so formatting must not change them. ruff_python_formatter
 /// 0.0.10 can: an escape continued with `\` and followed by a blank line (`!cmd \`, ``, `f()`)
@@ -235,6 +237,8 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn escape_commands(parsed: &Parsed<Mod>) -> Vec<(IpyEscapeKind, String)> {
     struct Collect(Vec<(IpyEscapeKind, String)>);
     fn unify(value: &str) -> String {
+        let value = value.trim_end();
+        let value = value.strip_suffix('\\').unwrap_or(value).trim_end();
         value.replace("\r\n", "\n").replace('\r', "\n")
     }
     impl<'a> Visitor<'a> for Collect {

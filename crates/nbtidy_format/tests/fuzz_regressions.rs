@@ -67,10 +67,20 @@ fn an_escape_continued_before_a_blank_line_is_not_merged_with_the_next_line() {
             other => panic!("{code:?}: {other:?}"),
         }
     }
-    // Escapes that are not continued are formatted as usual.
+    // Other escapes are formatted as usual, a cell ending with a continued escape too.
     assert_eq!(
         format("!ls -la\n%time x=1\nx=1").unwrap().as_deref(),
         Some("!ls -la\n%time x=1\nx = 1")
+    );
+    // (The first version of the check refused these: the escape's text keeps a final `\` only
+    // when the cell is stored without a final newline.)
+    assert_eq!(
+        format("x=1\n%pip install -q x\\").unwrap().as_deref(),
+        Some("x = 1\n%pip install -q x\\")
+    );
+    assert_eq!(
+        format(&fixture("escape-continued-at-end-of-cell.py")).unwrap(),
+        None
     );
 }
 

@@ -868,11 +868,11 @@ impl Checker {
 // ---------------------------------------------------------------------------------------------
 // Known bugs of the pinned ruff crates.
 
-/// Lines of `text` (split at `\n`, a trailing `\r` removed) that continue an IPython escape
-/// with a final `\` (the escape's first line, or a continuation line of it), with the line that
-/// follows each.
-fn continued_escapes(text: &str) -> Vec<(&str, Option<&str>)> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+/// Lines of `text` (split at `\n`, `\r\n` and `\r`) that continue an IPython escape with a final
+/// `\` (the escape's first line, or a continuation line of it), with the line that follows each.
+fn continued_escapes(text: &str) -> Vec<(String, Option<String>)> {
+    let unified = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = unified.split(['\n', '\r']).collect();
     let mut out = Vec::new();
     let mut in_escape = false;
     for (i, line) in lines.iter().enumerate() {
@@ -881,7 +881,10 @@ fn continued_escapes(text: &str) -> Vec<(&str, Option<&str>)> {
             || ["= !", "=!", "= %", "=%"].iter().any(|p| line.contains(p));
         let continued = line.ends_with('\\');
         if (starts_escape || in_escape) && continued {
-            out.push((*line, lines.get(i + 1).copied()));
+            out.push((
+                (*line).to_owned(),
+                lines.get(i + 1).map(|l| (*l).to_owned()),
+            ));
         }
         in_escape = (starts_escape || in_escape) && continued;
     }
@@ -904,7 +907,7 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     if internal
         && escapes
             .iter()
-            .any(|(_, next)| next.is_some_and(|n| n.trim().is_empty()))
+            .any(|(_, next)| next.as_ref().is_some_and(|n| n.trim().is_empty()))
     {
         return Some("ruff: the blank line after an escape continued with a backslash is dropped");
     }

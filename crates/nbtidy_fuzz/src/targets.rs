@@ -22,9 +22,13 @@ use nbtidy_notebook::{CellType, Notebook, SourceError, SourceShape};
 use rand::RngExt;
 use rand::seq::IndexedRandom;
 use ruff_python_ast::comparable::ComparableMod;
-use ruff_python_ast::visitor::transformer::{Transformer, walk_stmt};
-use ruff_python_ast::{Expr, ExprNoneLiteral, Mod, PySourceType, Stmt};
+use ruff_python_ast::visitor::transformer::{Transformer, walk_expr, walk_stmt};
+use ruff_python_ast::{
+    AtomicNodeIndex, Expr, ExprNoneLiteral, FString, FStringFlags, FStringPart, FStringValue,
+    InterpolatedStringElement, InterpolatedStringLiteralElement, Mod, PySourceType, Stmt,
+};
 use ruff_python_parser::ParseOptions;
+use ruff_text_size::TextRange;
 use serde::Deserialize as _;
 
 use crate::mutate::{self, FuzzRng};
@@ -748,10 +752,65 @@ fn parses(code: &str) -> bool {
 
 /// Normalizes what the formatter may legitimately change in the tree (as ruff's own test
 /// normalizer does): statement-level strings (docstrings, which it re-indents, and whose code
-/// examples it may format) become `None`; `del (a, b)` becomes `del a, b`.
+/// examples it may format) become `None`; `del (a, b)` becomes `del a, b`; implicitly
+/// concatenated f-strings (which it may join) become one, empty literal parts dropped.
 struct Normalize;
 
+/// One f-string with the elements of every part of `value`; adjacent literals merged, empty
+/// ones dropped.
+fn joined_fstring(value: &FStringValue) -> FString {
+    let mut elements: Vec<InterpolatedStringElement> = Vec::new();
+    let push_literal = |elements: &mut Vec<InterpolatedStringElement>, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(InterpolatedStringElement::Literal(last)) = elements.last_mut() {
+            last.value = format!("{}{text}", last.value).into_boxed_str();
+        } else {
+            elements.push(InterpolatedStringElement::Literal(
+                InterpolatedStringLiteralElement {
+                    range: TextRange::default(),
+                    node_index: AtomicNodeIndex::NONE,
+                    value: text.into(),
+                },
+            ));
+        }
+    };
+    for part in value {
+        match part {
+            FStringPart::Literal(literal) => push_literal(&mut elements, &literal.value),
+            FStringPart::FString(fstring) => {
+                for element in &fstring.elements {
+                    match element {
+                        InterpolatedStringElement::Literal(literal) => {
+                            push_literal(&mut elements, &literal.value);
+                        }
+                        InterpolatedStringElement::Interpolation(_) => {
+                            elements.push(element.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    FString {
+        range: TextRange::default(),
+        node_index: AtomicNodeIndex::NONE,
+        elements: elements.into(),
+        flags: FStringFlags::empty(),
+    }
+}
+
 impl Transformer for Normalize {
+    fn visit_expr(&self, expr: &mut Expr) {
+        if let Expr::FString(fstring) = expr
+            && fstring.value.is_implicit_concatenated()
+        {
+            fstring.value = FStringValue::single(joined_fstring(&fstring.value));
+        }
+        walk_expr(self, expr);
+    }
+
     fn visit_stmt(&self, stmt: &mut Stmt) {
         match stmt {
             Stmt::Expr(statement) if statement.value.is_string_literal_expr() => {
@@ -924,6 +983,25 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     // expression (`(a * b  # c`, `())`) is moved on the first run and the code joined on the
     // second: formatting is not idempotent (nothing is lost; `format --check` fails after
     // `format`).
+    // ruff_python_formatter: a starred assignment value (`x = *a`, which CPython refuses anyway)
+    // is parenthesized at small line lengths (`x = (*a)`), which does not parse; the re-parse
+    // refuses it.
+    if internal
+        && failure
+            .detail
+            .contains("Starred expression cannot be used here")
+    {
+        return Some("ruff: a starred assignment value is parenthesized");
+    }
+    // ruff_python_formatter: a replacement field in an f-string's format spec (`f"{x:{w}}"`) is
+    // split further on the second run at small line lengths: not idempotent.
+    let fstring = ["f\"", "f'", "F\"", "F'"].iter().any(|p| text.contains(p));
+    let nested_spec = text
+        .match_indices(':')
+        .any(|(at, _)| text[at + 1..].chars().take(6).any(|c| c == '{'));
+    if failure.kind == "formatting is not idempotent" && fstring && nested_spec {
+        return Some("ruff: a replacement field in an f-string format spec is not stable");
+    }
     if failure.kind == "formatting is not idempotent" {
         let lines: Vec<&str> = text.split(['\n', '\r']).collect();
         if lines

@@ -3,17 +3,22 @@
 
 use std::path::Path;
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::{Overrides, Resolved, Resolver};
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 use nbtidy_notebook::Notebook;
 
-/// ruff_python_parser 0.0.10 reaches `unreachable!` in notebook mode when, after mismatched
-/// brackets, a line starts with an IPython escape other than `%`/`!` (here `, y`). The cell is
-/// a syntax error (E999); the other cells are checked and fixed as usual.
-#[test]
-fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
-    let name = "escape-after-mismatched-brackets.ipynb";
+/// A fixture of `tests/fuzz/fix/`, its path in a temporary directory with `root = true`, the
+/// configuration there and every rule selected.
+fn setup(
+    name: &str,
+) -> (
+    Vec<u8>,
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Resolved,
+    Selection,
+) {
     let bytes = std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fuzz/fix")
@@ -30,7 +35,15 @@ fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
     };
     let (selection, problems) = Selection::resolve(&config, &args);
     assert!(problems.is_empty(), "{problems:?}");
+    (bytes, temp, path, config, selection)
+}
 
+/// ruff_python_parser 0.0.10 reaches `unreachable!` in notebook mode when, after mismatched
+/// brackets, a line starts with an IPython escape other than `%`/`!` (here `, y`). The cell is
+/// a syntax error (E999); the other cells are checked and fixed as usual.
+#[test]
+fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
+    let (bytes, _temp, path, config, selection) = setup("escape-after-mismatched-brackets.ipynb");
     let found = check_notebook(&path, &bytes, &config, &selection).unwrap();
     let syntax: Vec<_> = found
         .diagnostics
@@ -54,4 +67,29 @@ fn an_escape_after_mismatched_brackets_is_a_syntax_error_not_a_panic() {
     let notebook = Notebook::parse(&fixed).unwrap();
     assert_eq!(notebook.source(1).unwrap().text, "print(1)");
     assert_eq!(notebook.source(0).unwrap().text, "import os\nx = [1)\n, y");
+}
+
+/// Every statement of a block is an unused import: each F401 fix alone is right, together they
+/// leave `def f():` empty. The fix loop refused both ("the fix would make the code unparsable");
+/// it now applies them one at a time, and the last one becomes `pass`.
+#[test]
+fn unused_imports_filling_a_block_are_removed_one_at_a_time() {
+    let (bytes, _temp, path, config, selection) = setup("unused-imports-filling-a-block.ipynb");
+    let outcome = fix_notebook(&path, &bytes, &config, &selection, true).unwrap();
+    assert!(outcome.dropped.is_empty(), "{:?}", outcome.dropped);
+    let fixed = outcome.bytes.expect("the imports are removed");
+    let notebook = Notebook::parse(&fixed).unwrap();
+    assert_eq!(
+        notebook.source(0).unwrap().text,
+        "def f():\n    pass\n\n\nclass C:\n    pass\nf()"
+    );
+    assert!(
+        !outcome
+            .remaining
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "F401"),
+        "{:#?}",
+        outcome.remaining.diagnostics
+    );
 }

@@ -141,10 +141,16 @@ impl CellFormatter {
                 err.message
             ))
         })?;
-        if escape_commands(&parsed) != escape_commands(&reparsed) {
-            return Err(FormatError::Internal(
-                "the formatted code would change an IPython escape command".to_owned(),
-            ));
+        let escapes = escape_commands(&parsed);
+        if !escapes.is_empty() {
+            // Read the result as the input was read: with the final newline.
+            let mut as_read = output.clone();
+            as_read.push_str(if crlf { "\r\n" } else { "\n" });
+            if parse_cell(&as_read).map(|p| escape_commands(&p)).ok() != Some(escapes) {
+                return Err(FormatError::Internal(
+                    "the formatted code would change an IPython escape command".to_owned(),
+                ));
+            }
         }
         if keep_semicolon && !ends_with_semicolon(&reparsed, &output) {
             let Some(last) = last_statement(&reparsed) else {
@@ -226,9 +232,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// The IPython escape commands (`%magic`, `!shell`, `x?`, ...) of a cell, in order, line endings
-/// unified, a final `\` and trailing whitespace removed (a cell is formatted as if it ended
-/// with a newline, which joins a final `!cmd \`, and stored without it: the text of that escape
-/// then keeps its `\`).
+/// unified.
 ///
 /// The formatter copies them verbatim, so formatting must not change them. ruff_python_formatter
 /// 0.0.10 can: an escape continued with `\` and followed by a blank line (`!cmd \`, ``, `f()`)
@@ -237,8 +241,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 fn escape_commands(parsed: &Parsed<Mod>) -> Vec<(IpyEscapeKind, String)> {
     struct Collect(Vec<(IpyEscapeKind, String)>);
     fn unify(value: &str) -> String {
-        let value = value.trim_end();
-        let value = value.strip_suffix('\\').unwrap_or(value).trim_end();
         value.replace("\r\n", "\n").replace('\r', "\n")
     }
     impl<'a> Visitor<'a> for Collect {

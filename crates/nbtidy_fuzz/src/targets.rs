@@ -927,25 +927,41 @@ impl Checker {
 // ---------------------------------------------------------------------------------------------
 // Known bugs of the pinned ruff crates.
 
-/// Lines of `text` (split at `\n`, `\r\n` and `\r`) that continue an IPython escape with a final
-/// `\` (the escape's first line, or a continuation line of it), with the line that follows each.
-fn continued_escapes(text: &str) -> Vec<(String, Option<String>)> {
-    let unified = text.replace("\r\n", "\n");
-    let lines: Vec<&str> = unified.split(['\n', '\r']).collect();
+/// The physical lines of `text` (split at `\n`, `\r\n` and `\r`).
+fn physical_lines(text: &str) -> Vec<String> {
+    text.replace("\r\n", "\n")
+        .split(['\n', '\r'])
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The IPython escapes of `text` continued over several lines with a final `\`: for each, whether
+/// its last line (the one the last `\` continues into) is blank; a cell's last line continues
+/// into the newline it is formatted with. An escape is a logical line that starts with `!`, `%`,
+/// `?`, `,`, `;` or `/`, assigns one (`x = !ls`), or ends with `?`.
+fn continued_escapes(text: &str) -> Vec<bool> {
+    let mut lines = physical_lines(text);
+    if lines.last().is_some_and(|l| l.ends_with('\\')) {
+        lines.push(String::new());
+    }
     let mut out = Vec::new();
-    let mut in_escape = false;
-    for (i, line) in lines.iter().enumerate() {
-        let trimmed = line.trim_start();
-        let starts_escape = trimmed.starts_with(['!', '%', '?', ',', ';', '/'])
-            || ["= !", "=!", "= %", "=%"].iter().any(|p| line.contains(p));
-        let continued = line.ends_with('\\');
-        if (starts_escape || in_escape) && continued {
-            out.push((
-                (*line).to_owned(),
-                lines.get(i + 1).map(|l| (*l).to_owned()),
-            ));
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        while i + 1 < lines.len() && lines[i].ends_with('\\') {
+            i += 1;
         }
-        in_escape = (starts_escape || in_escape) && continued;
+        let logical = lines[start..=i].join("\n");
+        let trimmed = logical.trim();
+        let is_escape = trimmed.starts_with(['!', '%', '?', ',', ';', '/'])
+            || trimmed.ends_with('?')
+            || ["= !", "=!", "= %", "=%"]
+                .iter()
+                .any(|p| logical.contains(p));
+        if i > start && is_escape {
+            out.push(lines[i].trim().is_empty());
+        }
+        i += 1;
     }
     out
 }
@@ -961,15 +977,7 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     let text = String::from_utf8_lossy(input);
     let escapes = continued_escapes(&text);
     let internal = failure.kind.starts_with("internal formatter error");
-    // ruff_python_formatter drops a blank line after an escape continued with `\`: the next line
-    // joins the escape. nbtidy refuses the result (it does not parse, or the escape changed).
-    if internal
-        && escapes
-            .iter()
-            .any(|(_, next)| next.as_ref().is_some_and(|n| n.trim().is_empty()))
-    {
-        return Some("ruff: the blank line after an escape continued with a backslash is dropped");
-    }
+    let unstable = failure.kind == "formatting is not idempotent";
     // ruff_formatter: an escape continued with `\` before a `\r` (CR or CRLF line endings) trips
     // `debug_assert_no_newlines` (debug builds) or prints code that does not parse (release).
     // nbtidy makes it an internal error for the cell.
@@ -979,10 +987,12 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     {
         return Some("ruff: an escape continued with a backslash before a CR line ending");
     }
-    // ruff_python_formatter: a comment right before the brackets or the `.` that continue an
-    // expression (`(a * b  # c`, `())`) is moved on the first run and the code joined on the
-    // second: formatting is not idempotent (nothing is lost; `format --check` fails after
-    // `format`).
+    // ruff_python_formatter mishandles a blank line after an escape continued with `\`: it drops
+    // it (the next line joins the escape: nbtidy refuses the result, which does not parse or
+    // changes the escape), or, when the line holds spaces, adds a blank line on every run.
+    if (internal || unstable) && escapes.iter().any(|&blank_end| blank_end) {
+        return Some("ruff: the blank line after an escape continued with a backslash");
+    }
     // ruff_python_formatter: a starred assignment value (`x = *a`, which CPython refuses anyway)
     // is parenthesized at small line lengths (`x = (*a)`), which does not parse; the re-parse
     // refuses it.
@@ -999,17 +1009,20 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     let nested_spec = text
         .match_indices(':')
         .any(|(at, _)| text[at + 1..].chars().take(6).any(|c| c == '{'));
-    if failure.kind == "formatting is not idempotent" && fstring && nested_spec {
+    if unstable && fstring && nested_spec {
         return Some("ruff: a replacement field in an f-string format spec is not stable");
     }
-    if failure.kind == "formatting is not idempotent" {
-        let lines: Vec<&str> = text.split(['\n', '\r']).collect();
-        if lines
+    // ruff_python_formatter: a comment right before the brackets or the `.` that continue an
+    // expression (`(a * b  # c`, `())`) is moved on the first run and the code joined on the
+    // second: formatting is not idempotent (nothing is lost; `format --check` fails after
+    // `format`).
+    let lines = physical_lines(&text);
+    if unstable
+        && lines
             .windows(2)
             .any(|pair| pair[0].contains('#') && pair[1].trim_start().starts_with(['(', '[', '.']))
-        {
-            return Some("ruff: a comment before a continuing bracket or dot is not stable");
-        }
+    {
+        return Some("ruff: a comment before a continuing bracket or dot is not stable");
     }
     None
 }

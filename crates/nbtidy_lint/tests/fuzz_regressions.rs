@@ -93,3 +93,37 @@ fn unused_imports_filling_a_block_are_removed_one_at_a_time() {
         outcome.remaining.diagnostics
     );
 }
+
+/// The fixed cells of a fixture, with every rule and unsafe fixes; no fix may be refused.
+fn fixed_cells(name: &str) -> Vec<String> {
+    let (bytes, _temp, path, config, selection) = setup(name);
+    let outcome = fix_notebook(&path, &bytes, &config, &selection, true).unwrap();
+    assert!(outcome.dropped.is_empty(), "{:?}", outcome.dropped);
+    let fixed = outcome.bytes.unwrap_or(bytes);
+    let notebook = Notebook::parse(&fixed).unwrap();
+    (0..notebook.cells().len())
+        .map(|i| notebook.source(i).unwrap().text.into_owned())
+        .collect()
+}
+
+/// F401 deleted an import's line but not a lone `\` continuing into it, nor kept the line ending
+/// of a line continued into it: the `\` then continued into the end of the cell, and the fix was
+/// refused for breaking the code.
+#[test]
+fn unused_imports_after_line_continuations_are_removed_cleanly() {
+    assert_eq!(
+        fixed_cells("unused-import-after-continuations.ipynb"),
+        ["print(1)", "x = 1\ny = x", "def o(): n\\\n\n"]
+    );
+}
+
+/// F841 turned `def f(): r = !ls` into `def f(): !ls`, which does not parse (an escape is a
+/// statement only at the start of a line); it offers no fix there now. At the start of a line
+/// the fix still keeps the escape.
+#[test]
+fn an_unused_variable_assigned_an_escape_mid_line_has_no_fix() {
+    assert_eq!(
+        fixed_cells("unused-variable-assigned-an-escape.ipynb"),
+        ["def f(): r = !ls\ndef g():\n    !ls\n    %time f()"]
+    );
+}

@@ -134,6 +134,7 @@ fn finding(context: &Context<'_>, binding: &Binding) -> nbtidy_diagnostics::Diag
             assignment.after_target.to_usize(),
             assignment.value.start().to_usize(),
         )
+        && !escape_off_line_start(text, assignment.statement.start().to_usize(), end)
     {
         diagnostic.fix_title = Some(format!(
             "Remove assignment to unused variable `{}`",
@@ -146,6 +147,14 @@ fn finding(context: &Context<'_>, binding: &Binding) -> nbtidy_diagnostics::Diag
         )]));
     }
     diagnostic
+}
+
+/// `true` when the value at `value` is an IPython escape (`!ls`, `%time f()`) and the statement
+/// at `statement` does not start its line: an escape is a statement only at the start of a line
+/// (`def f(): r = !ls` cannot become `def f(): !ls`).
+fn escape_off_line_start(text: &str, statement: usize, value: usize) -> bool {
+    let line_start = text[..statement].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    text[value..].starts_with(['!', '%']) && !text[line_start..statement].trim().is_empty()
 }
 
 /// Where the text after `=` starts (past spaces), searching between the target and the value.

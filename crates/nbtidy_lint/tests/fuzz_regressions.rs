@@ -118,12 +118,12 @@ fn unused_imports_after_line_continuations_are_removed_cleanly() {
 }
 
 /// F841 turned `def f(): r = !ls` into `def f(): !ls`, which does not parse (an escape is a
-/// statement only at the start of a line); it offers no fix there now. At the start of a line
-/// the fix still keeps the escape.
+/// statement only at the start of a logical line; `def k():\` then `t = !ls` neither); it
+/// offers no fix there now. At the start of a line the fix still keeps the escape.
 #[test]
 fn an_unused_variable_assigned_an_escape_mid_line_has_no_fix() {
     assert_eq!(
         fixed_cells("unused-variable-assigned-an-escape.ipynb"),
-        ["def f(): r = !ls\ndef g():\n    !ls\n    %time f()"]
+        ["def f(): r = !ls\ndef g():\n    !ls\n    %time f()\ndef k():\\\n    t = !ls"]
     );
 }

@@ -14,7 +14,8 @@
 use nbtidy_config::{FormatSettings, IndentStyle, LineLength, MagicTrailingComma, QuoteStyle};
 use ruff_formatter::printer::LineEnding;
 use ruff_formatter::{IndentWidth, LineWidth};
-use ruff_python_ast::{Mod, PySourceType, PythonVersion, Stmt};
+use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
+use ruff_python_ast::{Expr, IpyEscapeKind, Mod, PySourceType, PythonVersion, Stmt};
 use ruff_python_formatter::{PyFormatOptions, format_module_ast};
 use ruff_python_parser::{ParseOptions, Parsed, parse};
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer, TriviaRanges};
@@ -107,12 +108,22 @@ impl CellFormatter {
         } else {
             LineEnding::LineFeed
         });
-        let trivia = TriviaRanges::from(parsed.tokens());
-        let formatted = format_module_ast(&parsed, &trivia, &input, options)
-            .map_err(|err| FormatError::Internal(err.to_string()))?;
-        let printed = formatted
-            .print()
-            .map_err(|err| FormatError::Internal(err.to_string()))?;
+        // A panic of the formatter (a debug assertion of ruff's, say) is an internal error for
+        // this cell, not for the notebook.
+        let printed = std::panic::catch_unwind(|| {
+            let trivia = TriviaRanges::from(parsed.tokens());
+            let formatted = format_module_ast(&parsed, &trivia, &input, options)
+                .map_err(|err| FormatError::Internal(err.to_string()))?;
+            formatted
+                .print()
+                .map_err(|err| FormatError::Internal(err.to_string()))
+        })
+        .map_err(|payload| {
+            FormatError::Internal(format!(
+                "the formatter panicked: {}",
+                panic_message(&*payload)
+            ))
+        })??;
         let mut output = printed.into_code();
         for ending in ["\r\n", "\n"] {
             if output.ends_with(ending) {
@@ -130,6 +141,17 @@ impl CellFormatter {
                 err.message
             ))
         })?;
+        let escapes = escape_commands(&parsed);
+        if !escapes.is_empty() {
+            // Read the result as the input was read: with the final newline.
+            let mut as_read = output.clone();
+            as_read.push_str(if crlf { "\r\n" } else { "\n" });
+            if parse_cell(&as_read).map(|p| escape_commands(&p)).ok() != Some(escapes) {
+                return Err(FormatError::Internal(
+                    "the formatted code would change an IPython escape command".to_owned(),
+                ));
+            }
+        }
         if keep_semicolon && !ends_with_semicolon(&reparsed, &output) {
             let Some(last) = last_statement(&reparsed) else {
                 return Err(FormatError::Internal("lost the last statement".to_owned()));
@@ -176,11 +198,70 @@ impl CellParseError {
     }
 }
 
+/// Parses cell code with IPython syntax.
+///
+/// ruff's parser panics on some invalid code in notebook mode: after mismatched brackets
+/// (`x = [1)`), a line starting with an IPython escape other than `%` or `!` (`, y`, `;f`, `/f`)
+/// reaches an `unreachable!` (ruff_python_parser 0.0.10, `parse_ipython_escape_command_expression`).
+/// Such code is parsed again as plain Python, which reports the syntax error instead.
 fn parse_cell(code: &str) -> Result<Parsed<Mod>, CellParseError> {
-    parse(code, ParseOptions::from(PySourceType::Ipynb)).map_err(|err| CellParseError {
-        offset: err.location.start().to_usize(),
-        message: err.error.to_string(),
-    })
+    let parse_as = |source_type| {
+        parse(code, ParseOptions::from(source_type)).map_err(|err| CellParseError {
+            offset: err.location.start().to_usize(),
+            message: err.error.to_string(),
+        })
+    };
+    match std::panic::catch_unwind(|| parse_as(PySourceType::Ipynb)) {
+        Ok(result) => result,
+        Err(_) => Err(parse_as(PySourceType::Python)
+            .err()
+            .unwrap_or_else(|| CellParseError {
+                offset: 0,
+                message: "the IPython parser failed on this cell".to_owned(),
+            })),
+    }
+}
+
+/// The message of a panic payload.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+/// The IPython escape commands (`%magic`, `!shell`, `x?`, ...) of a cell, in order, line endings
+/// unified.
+///
+/// The formatter copies them verbatim, so formatting must not change them. ruff_python_formatter
+/// 0.0.10 can: an escape continued with `\` and followed by a blank line (`!cmd \`, ``, `f()`)
+/// loses the blank line, and `f()` becomes part of the shell command. Comparing them turns that
+/// into an internal error for the cell instead of code that does something else.
+fn escape_commands(parsed: &Parsed<Mod>) -> Vec<(IpyEscapeKind, String)> {
+    struct Collect(Vec<(IpyEscapeKind, String)>);
+    fn unify(value: &str) -> String {
+        value.replace("\r\n", "\n").replace('\r', "\n")
+    }
+    impl<'a> Visitor<'a> for Collect {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if let Stmt::IpyEscapeCommand(command) = stmt {
+                self.0.push((command.kind, unify(&command.value)));
+            }
+            walk_stmt(self, stmt);
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::IpyEscapeCommand(command) = expr {
+                self.0.push((command.kind, unify(&command.value)));
+            }
+            walk_expr(self, expr);
+        }
+    }
+    let mut collect = Collect(Vec::new());
+    if let Mod::Module(module) = parsed.syntax() {
+        collect.visit_body(&module.body);
+    }
+    collect.0
 }
 
 fn last_statement(parsed: &Parsed<Mod>) -> Option<&Stmt> {

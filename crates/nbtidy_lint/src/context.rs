@@ -35,11 +35,26 @@ impl std::ops::Deref for LazyParse {
 
     fn deref(&self) -> &Parsed<ModModule> {
         self.parsed.get_or_init(|| {
-            ruff_python_parser::parse_unchecked(&self.text, ParseOptions::from(PySourceType::Ipynb))
+            parse_cell(&self.text)
                 .try_into_module()
                 .expect("notebook mode parses modules")
         })
     }
+}
+
+/// Parses cell code with IPython syntax, keeping syntax errors in the result.
+///
+/// ruff's parser panics on some invalid code in notebook mode: after mismatched brackets
+/// (`x = [1)`), a line starting with an IPython escape other than `%` or `!` (`, y`, `;f`, `/f`)
+/// reaches an `unreachable!` (ruff_python_parser 0.0.10, `parse_ipython_escape_command_expression`).
+/// Such code is parsed again as plain Python, which reports the syntax error instead.
+pub(crate) fn parse_cell(code: &str) -> Parsed<ruff_python_ast::Mod> {
+    std::panic::catch_unwind(|| {
+        ruff_python_parser::parse_unchecked(code, ParseOptions::from(PySourceType::Ipynb))
+    })
+    .unwrap_or_else(|_| {
+        ruff_python_parser::parse_unchecked(code, ParseOptions::from(PySourceType::Python))
+    })
 }
 
 /// What kind of cell this is, for linting.

@@ -3,8 +3,11 @@
 //! 1. Lint; take the findings whose fix is allowed (safe, or any with `unsafe_fixes`).
 //! 2. Pick fixes whose edits do not overlap (in notebook order); code edits and JSON edits of a
 //!    cell whose code changes never mix.
-//! 3. Apply code edits per cell; a cell that parsed before must still parse after, else that
-//!    round's fixes for the cell are dropped and reported, never written.
+//! 3. Apply code edits per cell; a cell that parsed before must still parse after. When it does
+//!    not, that round is done again with the cell's fixes applied one per round (two fixes can
+//!    each be right and together break a block: removing both imports of `def f():` leaves it
+//!    empty; one at a time, the second becomes `pass`). A fix that breaks the cell on its own
+//!    is dropped and reported, never written.
 //! 4. Re-encode changed sources in the notebook's style and splice them, with the JSON edits,
 //!    into the original bytes.
 //! 5. Repeat until nothing changes, at most [`MAX_ROUNDS`] times.
@@ -16,8 +19,6 @@ use std::path::Path;
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Applicability, Diagnostic, EditTarget, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
-use ruff_python_ast::PySourceType;
-use ruff_python_parser::ParseOptions;
 
 use crate::context::Context;
 use crate::selection::Selection;
@@ -72,6 +73,8 @@ pub fn fix_notebook(
     let mut fixed = 0;
     let mut dropped = Vec::new();
     let mut refused: HashSet<(String, String, Option<usize>)> = HashSet::new();
+    // Cells whose fixes broke them together: one fix per round from then on.
+    let mut one_at_a_time: HashSet<usize> = HashSet::new();
     for _ in 0..MAX_ROUNDS {
         let notebook = Notebook::parse(&current)?;
         let context = Context::new(path, &notebook, config);
@@ -91,15 +94,13 @@ pub fn fix_notebook(
             let fix = diagnostic.fix.as_ref().expect("filtered on fixes");
             let conflict = fix.edits.iter().any(|edit| match &edit.target {
                 EditTarget::Code { cell, range } => {
-                    code_ranges
-                        .get(*cell)
-                        .is_none_or(|used| used.iter().any(|r| overlaps(r, range)))
-                        || notebook.cells()[*cell]
-                            .source
-                            .as_ref()
-                            .is_some_and(|source| {
-                                json_spans.iter().any(|span| overlaps(span, source))
-                            })
+                    code_ranges.get(*cell).is_none_or(|used| {
+                        used.iter().any(|r| overlaps(r, range))
+                            || (one_at_a_time.contains(cell) && !used.is_empty())
+                    }) || notebook.cells()[*cell]
+                        .source
+                        .as_ref()
+                        .is_some_and(|source| json_spans.iter().any(|span| overlaps(span, source)))
                 }
                 EditTarget::Json { span } => {
                     json_spans.iter().any(|s| overlaps(s, span))
@@ -152,10 +153,7 @@ pub fn fix_notebook(
             }
             out.push_str(&text[at..]);
             let parsed_before = view.parsed().is_some_and(|p| p.errors().is_empty());
-            let parses_after =
-                ruff_python_parser::parse_unchecked(&out, ParseOptions::from(PySourceType::Ipynb))
-                    .errors()
-                    .is_empty();
+            let parses_after = crate::context::parse_cell(&out).errors().is_empty();
             if parsed_before && !parses_after {
                 broken_cells.insert(cell);
             } else {
@@ -163,15 +161,29 @@ pub fn fix_notebook(
             }
         }
         if !broken_cells.is_empty() {
-            for diagnostic in &accepted {
-                let touches = diagnostic
+            let touches = |diagnostic: &Diagnostic, cells: &HashSet<usize>| {
+                diagnostic
                     .fix
                     .as_ref()
                     .expect("accepted fixes exist")
                     .edits
                     .iter()
-                    .any(|edit| matches!(&edit.target, EditTarget::Code { cell, .. } if broken_cells.contains(cell)));
-                if touches {
+                    .any(|edit| matches!(&edit.target, EditTarget::Code { cell, .. } if cells.contains(cell)))
+            };
+            // Fixes that broke a cell together are tried again one at a time; a fix that broke
+            // it alone is refused.
+            let mut refuse_in = HashSet::new();
+            for &cell in &broken_cells {
+                let together = accepted
+                    .iter()
+                    .filter(|d| touches(d, &HashSet::from([cell])))
+                    .count();
+                if together < 2 || !one_at_a_time.insert(cell) {
+                    refuse_in.insert(cell);
+                }
+            }
+            for diagnostic in &accepted {
+                if touches(diagnostic, &refuse_in) {
                     refused.insert(key(diagnostic));
                     dropped.push(format!(
                         "cell {}: {}: the fix would make the code unparsable; not applied ({})",

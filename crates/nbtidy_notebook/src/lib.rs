@@ -468,10 +468,16 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
 /// Replaces `NaN`, `Infinity` and `-Infinity` tokens outside strings by same-length numbers so
 /// that serde_json accepts the text; every byte offset stays the same. `None` when there is no
 /// such token.
+///
+/// Only whole values are replaced, where Python's `json` module accepts them: after `[`, `,` or
+/// `:` and before `,`, `]`, `}`, whitespace or the end. `-NaN`, `1NaN` or `NaN1` stay as they are
+/// (and are rejected), as Jupyter rejects them.
 fn sanitize_non_finite(json: &str) -> Option<String> {
     let bytes = json.as_bytes();
     let mut out: Option<Vec<u8>> = None;
     let mut in_string = false;
+    // The last byte outside strings that is not whitespace.
+    let mut previous = 0u8;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
@@ -481,14 +487,35 @@ fn sanitize_non_finite(json: &str) -> Option<String> {
                 b'"' => in_string = false,
                 _ => {}
             }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b == b'N' && bytes[i..].starts_with(b"NaN") {
-            out.get_or_insert_with(|| bytes.to_vec())[i..i + 3].copy_from_slice(b"0.0");
-            i += 2;
-        } else if b == b'I' && bytes[i..].starts_with(b"Infinity") {
-            out.get_or_insert_with(|| bytes.to_vec())[i..i + 8].copy_from_slice(b"1.000000");
-            i += 7;
+            i += 1;
+            continue;
+        }
+        let token: Option<(&[u8], &[u8])> = match b {
+            b'N' if bytes[i..].starts_with(b"NaN") => Some((b"NaN", b"0.0")),
+            b'I' if bytes[i..].starts_with(b"Infinity") => Some((b"Infinity", b"1.000000")),
+            b'-' if bytes[i..].starts_with(b"-Infinity") => Some((b"-Infinity", b"-1.000000")),
+            _ => None,
+        };
+        if let Some((token, number)) = token {
+            let end = i + token.len();
+            let whole = matches!(previous, b'[' | b',' | b':')
+                && bytes
+                    .get(end)
+                    .is_none_or(|n| matches!(n, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'));
+            if whole {
+                out.get_or_insert_with(|| bytes.to_vec())[i..end].copy_from_slice(number);
+                previous = b'0';
+                i = end;
+                continue;
+            }
+        }
+        match b {
+            b'"' => {
+                in_string = true;
+                previous = b;
+            }
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => previous = b,
         }
         i += 1;
     }

@@ -235,7 +235,12 @@ pub(crate) fn statement_deletion(
         return (line_start + before_trimmed.len() - 1..end, "");
     }
     if before.trim().is_empty() {
-        // Alone on its line(s): delete them with their line ending.
+        // Alone on its line(s): delete them with their line ending, and the lines before that
+        // only continue into it (a lone `\`), which would otherwise continue into what follows.
+        let mut line_start = line_start;
+        while let Some(start) = continuation_only_line_before(text, line_start) {
+            line_start = start;
+        }
         let rest = &text[line_end..];
         let newline = if rest.starts_with("\r\n") {
             2
@@ -245,15 +250,36 @@ pub(crate) fn statement_deletion(
         if newline > 0 || line_start == 0 {
             return (line_start..line_end + newline, "");
         }
-        // The last line: take the line ending before it instead.
+        // The last line: take the line ending before it instead, unless the cell would then end
+        // in a line continued with `\` (into nothing).
         let previous = if text[..line_start].ends_with("\r\n") {
             2
         } else {
             1
         };
+        let rest = &text[..line_start - previous];
+        let last_line = rest
+            .strip_suffix("\r\n")
+            .or_else(|| rest.strip_suffix(['\n', '\r']))
+            .unwrap_or(rest);
+        if rest.ends_with('\\') || last_line.ends_with('\\') {
+            return (line_start..line_end, "");
+        }
         return (line_start - previous..line_end, "");
     }
     (range, "pass")
+}
+
+/// The start of the line before the one starting at `line_start` when that line holds only a
+/// `\` (and blanks): it continues into the line at `line_start`.
+fn continuation_only_line_before(text: &str, line_start: usize) -> Option<usize> {
+    let before = &text[..line_start];
+    let previous = before
+        .strip_suffix("\r\n")
+        .or_else(|| before.strip_suffix(['\n', '\r']))?;
+    let start = previous.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let content = previous[start..].strip_suffix('\\')?;
+    content.trim().is_empty().then_some(start)
 }
 
 #[cfg(test)]
@@ -277,6 +303,20 @@ mod tests {
             "x = 1"
         );
         assert_eq!(delete("import os; x = 1", "import os", false), "x = 1");
+        // Found by fuzzing: a lone `\` continuing into the statement goes with it, and the
+        // line ending of a continued line is kept (else it would continue into the end).
+        assert_eq!(
+            delete("\\\nfrom . import b\n", "from . import b", false),
+            ""
+        );
+        assert_eq!(
+            delete("x = 1\n\\\nimport os\ny = 2", "import os", false),
+            "x = 1\ny = 2"
+        );
+        assert_eq!(
+            delete("def o(): n\\\n\nimport k", "import k", false),
+            "def o(): n\\\n\n"
+        );
         assert_eq!(delete("x = 1; import os", "import os", false), "x = 1");
         assert_eq!(
             delete("x = 1; import os; y = 2", "import os", false),

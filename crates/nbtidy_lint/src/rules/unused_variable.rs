@@ -134,6 +134,7 @@ fn finding(context: &Context<'_>, binding: &Binding) -> nbtidy_diagnostics::Diag
             assignment.after_target.to_usize(),
             assignment.value.start().to_usize(),
         )
+        && !escape_off_line_start(text, assignment.statement.start().to_usize(), end)
     {
         diagnostic.fix_title = Some(format!(
             "Remove assignment to unused variable `{}`",
@@ -146,6 +147,21 @@ fn finding(context: &Context<'_>, binding: &Binding) -> nbtidy_diagnostics::Diag
         )]));
     }
     diagnostic
+}
+
+/// `true` when the value at `value` is an IPython escape (`!ls`, `%time f()`) and the statement
+/// at `statement` does not start its logical line: an escape is a statement only at the start of
+/// a line (`def f(): r = !ls` cannot become `def f(): !ls`, nor `def f():\`, `r = !ls`).
+fn escape_off_line_start(text: &str, statement: usize, value: usize) -> bool {
+    let line_start = text[..statement].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    let before = &text[..line_start];
+    let previous_line = before
+        .strip_suffix("\r\n")
+        .or_else(|| before.strip_suffix(['\n', '\r']))
+        .unwrap_or(before);
+    text[value..].starts_with(['!', '%'])
+        && (!text[line_start..statement].trim().is_empty()
+            || (line_start > 0 && previous_line.ends_with('\\')))
 }
 
 /// Where the text after `=` starts (past spaces), searching between the target and the value.

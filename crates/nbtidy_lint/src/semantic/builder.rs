@@ -7,9 +7,9 @@ use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
     self as ast, Comprehension, Decorator, ExceptHandler, Expr, ExprContext, IpyEscapeKind,
-    ModModule, Parameters, Pattern, PySourceType, Stmt, TypeParam, TypeParams,
+    ModModule, Parameters, Pattern, Stmt, TypeParam, TypeParams,
 };
-use ruff_python_parser::{ParseOptions, Parsed};
+use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::builtins::{is_builtin, is_class_builtin};
@@ -112,8 +112,7 @@ fn magic_code(context: &Context<'_>) -> MagicCode {
             let Some((start, code)) = timed_statement(cell.text(), command) else {
                 continue;
             };
-            let parsed =
-                ruff_python_parser::parse_unchecked(code, ParseOptions::from(PySourceType::Ipynb));
+            let parsed = crate::context::parse_cell(code);
             if let Some(module) = parsed.try_into_module()
                 && module.errors().is_empty()
             {

@@ -1,0 +1,3 @@
+!pip install transformers accelerate -q\
+  
+  # c

@@ -1,0 +1,3 @@
+# nbtidy-fuzz settings=2
+f"{x!r:>{w
+}}"

@@ -1,0 +1,2 @@
+# nbtidy-fuzz settings=2
+x=*1

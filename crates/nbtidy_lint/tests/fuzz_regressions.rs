@@ -127,3 +127,24 @@ fn an_unused_variable_assigned_an_escape_mid_line_has_no_fix() {
         ["def f(): r = !ls\ndef g():\n    !ls\n    %time f()\ndef k():\\\n    t = !ls"]
     );
 }
+
+/// `%timeit %timeit x` at the start of a cell: the semantic model looked the inner magic up by a
+/// position relative to the outer one's statement, found the outer magic again and recursed until
+/// the stack overflowed (the process aborted: `nbtidy check` died, not just the notebook).
+#[test]
+fn a_timed_magic_inside_a_timed_magic_is_checked() {
+    let (bytes, _temp, path, config, selection) = setup("nested-timeit.ipynb");
+    let found = check_notebook(&path, &bytes, &config, &selection).unwrap();
+    assert!(
+        found
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "E999" && d.code != "F401"),
+        "{:#?}",
+        found.diagnostics
+    );
+    assert_eq!(
+        fixed_cells("nested-timeit.ipynb"),
+        ["%timeit %timeit x", "%time %timeit -n 3 sum(range(10))"]
+    );
+}

@@ -148,3 +148,13 @@ fn a_timed_magic_inside_a_timed_magic_is_checked() {
         ["%timeit %timeit x", "%time %timeit -n 3 sum(range(10))"]
     );
 }
+
+/// F841 removed `x=` but not the form feed after it (`x=\f[0,]`): the form feed then sat in
+/// the statement's indentation, where Python resets the column, and the body no longer parsed.
+#[test]
+fn an_unused_variable_with_a_form_feed_before_its_value_is_fixed() {
+    assert_eq!(
+        fixed_cells("unused-variable-form-feed-before-value.ipynb"),
+        ["def f():\n [0,]\n(x())"]
+    );
+}

@@ -186,3 +186,68 @@ fn an_escape_continued_into_a_line_of_spaces_keeps_its_text() {
         code = next;
     }
 }
+
+/// The settings a fixture's first line `# nbtidy-fuzz settings=N` pins (the order of
+/// `Checker::new` in `crates/nbtidy_fuzz/src/targets.rs`; only the variants fixtures use).
+fn pinned_settings(index: usize) -> FormatSettings {
+    use nbtidy_config::{LineLength, MagicTrailingComma, QuoteStyle, Setting};
+    let mut settings = FormatSettings::default();
+    match index {
+        0 => {}
+        1 => settings.line_length = Setting::default_value(LineLength::Columns(40)),
+        2 => settings.line_length = Setting::default_value(LineLength::Columns(1)),
+        4 => {
+            settings.indent_width = Setting::default_value(2);
+            settings.quote_style = Setting::default_value(QuoteStyle::Single);
+            settings.magic_trailing_comma = Setting::default_value(MagicTrailingComma::Ignore);
+        }
+        _ => panic!("settings {index} not mapped here"),
+    }
+    settings
+}
+
+/// Upstream instabilities of ruff's formatter (not idempotent): whatever the run, nbtidy only
+/// returns code that parses (or an internal error, the cell left as it is), and within a few runs
+/// the cell settles.
+#[test]
+fn formatter_instabilities_never_return_broken_code_and_settle() {
+    for name in [
+        // In a `# fmt: off` region, blank lines after a line continued with `\` are dropped one
+        // per run; the run that would join the next line is refused.
+        "fmt-off-continuation-before-blank-lines.py",
+        // `":" ""` as a docstring: `':'` on the first run, `":"` on the second.
+        "implicitly-concatenated-docstring-single-quotes.py",
+        // A byte order mark before a leading comment: dropped, then the blank lines change.
+        "byte-order-mark-in-code.py",
+        // `t(("""` ... `"""))`: hugged on the first run, split on the second.
+        "parenthesized-multiline-string-argument.py",
+    ] {
+        let text = fixture(name);
+        let (header, code) = text.split_once('\n').unwrap();
+        let index: usize = header
+            .strip_prefix("# nbtidy-fuzz settings=")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let formatter = CellFormatter::new(&pinned_settings(index));
+        let mut code = code.to_owned();
+        let mut settled = false;
+        for _ in 0..4 {
+            match formatter.format(&code) {
+                Ok(Some(next)) => {
+                    assert!(
+                        nbtidy_format::check_parses(&next).is_ok(),
+                        "{name}: {next:?}"
+                    );
+                    code = next;
+                }
+                Ok(None) | Err(FormatError::Internal(_)) => {
+                    settled = true;
+                    break;
+                }
+                Err(err) => panic!("{name}: {err}"),
+            }
+        }
+        assert!(settled, "{name}: still changing after 4 runs: {code:?}");
+    }
+}

@@ -1024,6 +1024,40 @@ pub fn known_upstream(target: Target, input: &[u8], failure: &Failure) -> Option
     {
         return Some("ruff: a comment before a continuing bracket or dot is not stable");
     }
+    // ruff_python_formatter, in a `# fmt: off` region: blank lines after a line continued with
+    // `\` are dropped one per run; once none is left the next line joins it, which does not
+    // parse (the re-parse refuses it).
+    let again = failure.kind == "formatted code fails to format again";
+    if (unstable || again || internal)
+        && (text.contains("fmt: off") || text.contains("fmt:off"))
+        && lines
+            .windows(2)
+            .any(|pair| pair[0].ends_with('\\') && pair[1].trim().is_empty())
+    {
+        return Some("ruff: blank lines after a continued line in a fmt: off region");
+    }
+    // ruff_python_formatter: an implicitly concatenated docstring (`":" ""`) is joined and quoted
+    // as an expression on the first run (`':'` with single quotes) and as a docstring on the
+    // second (`":"`): the two results differ only in quote characters.
+    if unstable
+        && let Some((first, second)) = failure
+            .detail
+            .split_once("first:\n")
+            .and_then(|(_, rest)| rest.split_once("\n--- second:\n"))
+        && first.replace('\'', "\"") == second.replace('\'', "\"")
+    {
+        return Some("ruff: an implicitly concatenated docstring changes quotes");
+    }
+    // ruff_python_formatter: a byte order mark at the start of the code is dropped on the first
+    // run, and the blank lines after a leading comment change on the second.
+    if unstable && text.contains('\u{feff}') {
+        return Some("ruff: a byte order mark in the code is not stable");
+    }
+    // ruff_python_formatter: a parenthesized multi-line string argument (`t(("""` ... `"""))`) is
+    // hugged on the first run and split on the second.
+    if unstable && ["((\"\"\"", "(('''"].iter().any(|p| text.contains(p)) {
+        return Some("ruff: a parenthesized multi-line string argument is not stable");
+    }
     None
 }
 

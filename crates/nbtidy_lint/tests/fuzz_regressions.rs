@@ -127,3 +127,34 @@ fn an_unused_variable_assigned_an_escape_mid_line_has_no_fix() {
         ["def f(): r = !ls\ndef g():\n    !ls\n    %time f()\ndef k():\\\n    t = !ls"]
     );
 }
+
+/// `%timeit %timeit x` at the start of a cell: the semantic model looked the inner magic up by a
+/// position relative to the outer one's statement, found the outer magic again and recursed until
+/// the stack overflowed (the process aborted: `nbtidy check` died, not just the notebook).
+#[test]
+fn a_timed_magic_inside_a_timed_magic_is_checked() {
+    let (bytes, _temp, path, config, selection) = setup("nested-timeit.ipynb");
+    let found = check_notebook(&path, &bytes, &config, &selection).unwrap();
+    assert!(
+        found
+            .diagnostics
+            .iter()
+            .all(|d| d.code != "E999" && d.code != "F401"),
+        "{:#?}",
+        found.diagnostics
+    );
+    assert_eq!(
+        fixed_cells("nested-timeit.ipynb"),
+        ["%timeit %timeit x", "%time %timeit -n 3 sum(range(10))"]
+    );
+}
+
+/// F841 removed `x=` but not the form feed after it (`x=\f[0,]`): the form feed then sat in
+/// the statement's indentation, where Python resets the column, and the body no longer parsed.
+#[test]
+fn an_unused_variable_with_a_form_feed_before_its_value_is_fixed() {
+    assert_eq!(
+        fixed_cells("unused-variable-form-feed-before-value.ipynb"),
+        ["def f():\n [0,]\n(x())"]
+    );
+}

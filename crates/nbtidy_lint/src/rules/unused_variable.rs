@@ -164,10 +164,12 @@ fn escape_off_line_start(text: &str, statement: usize, value: usize) -> bool {
             || (line_start > 0 && previous_line.ends_with('\\')))
 }
 
-/// Where the text after `=` starts (past spaces), searching between the target and the value.
+/// Where the text after `=` starts (past blanks), searching between the target and the value.
 fn value_start(text: &str, after_target: usize, value: usize) -> Option<usize> {
     let between = text.get(after_target..value)?;
     let equals = after_target + between.find('=')?;
     let rest = &text[equals + 1..];
-    Some(equals + 1 + (rest.len() - rest.trim_start_matches([' ', '\t']).len()))
+    // Form feeds too: one left before the value would sit in its indentation, where Python
+    // resets the column to zero.
+    Some(equals + 1 + (rest.len() - rest.trim_start_matches([' ', '\t', '\x0c']).len()))
 }

@@ -900,7 +900,9 @@ impl<'a> Builder<'a> {
             IpyEscapeKind::Magic => match first {
                 "run" | "load" | "pylab" => self.suppressions.push(here),
                 "store" if words.any(|word| word == "-r") => self.suppressions.push(here),
-                "time" | "timeit" => {
+                // Inside a timed statement (`%timeit %timeit x`) positions are relative to that
+                // statement: looking them up found the outer magic again, for ever.
+                "time" | "timeit" if !self.in_magic => {
                     if let Some((start, parsed)) = self.magic.get(&(self.cell, command.start())) {
                         let (offset, in_magic) = (self.offset, self.in_magic);
                         self.offset = *start;

@@ -1,0 +1,2 @@
+# nbtidy-fuzz settings=1
+﻿#def r():()x[i]def e():g

@@ -1,0 +1,6 @@
+# nbtidy-fuzz settings=1
+#fmt:off
+t(n="",n=e)\
+
+
+d

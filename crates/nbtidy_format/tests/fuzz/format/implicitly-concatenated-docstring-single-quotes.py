@@ -1,0 +1,2 @@
+# nbtidy-fuzz settings=4
+def e():":"""

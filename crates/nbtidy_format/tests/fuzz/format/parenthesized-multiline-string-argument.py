@@ -1,0 +1,3 @@
+# nbtidy-fuzz settings=0
+t(("""
+"""))

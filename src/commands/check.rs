@@ -285,7 +285,7 @@ fn lint_bytes(
     report: &mut Report,
 ) {
     let display = report.display.clone();
-    if std::env::var_os("NBTIDY_TEST_PANIC").is_some() {
+    if crate::panic::test_marker().is_some() {
         for text in Notebook::parse(bytes)
             .iter()
             .flat_map(|nb| (0..nb.cells().len()).filter_map(|i| nb.source(i).ok()))

@@ -262,11 +262,8 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     let mut outcomes = Vec::new();
     for (&index, cell) in code_cells.iter().zip(decoded) {
         match cell {
-            None => {
-                result
-                    .skipped
-                    .push((index + 1, 1, 1, "the cell's source is not text".to_owned()))
-            }
+            // A list holding something other than strings.
+            None => anyhow::bail!("{}", damaged_source(index + 1)),
             Some(None) => {}
             Some(Some((text, outcome))) => {
                 python_cells.push((index, text));
@@ -309,6 +306,12 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     Ok(result)
 }
 
+fn damaged_source(number: usize) -> String {
+    format!(
+        "cell {number}: `source` is not a string or a list of strings: the notebook is damaged, not modified"
+    )
+}
+
 /// Refuses a notebook whose cells Jupyter itself would reject (a cell that is not an object, has
 /// no `cell_type`, or has no `source` or one that is neither a string nor a list of strings):
 /// such a file is damaged, and is reported rather than half-formatted. `check` reports the same
@@ -324,17 +327,9 @@ fn check_structure(notebook: &Notebook<'_>) -> Result<()> {
         let Some(span) = &cell.source else {
             anyhow::bail!("cell {number} has no `source`: the notebook is damaged, not modified");
         };
-        let shape_ok = match notebook.slice(span).as_bytes().first() {
-            Some(b'"') => true,
-            Some(b'[') => {
-                cell.cell_type != nbtidy_notebook::CellType::Code || notebook.source(index).is_ok()
-            }
-            _ => false,
-        };
-        if !shape_ok {
-            anyhow::bail!(
-                "cell {number}: `source` is not a string or a list of strings: the notebook is damaged, not modified"
-            );
+        // A list's elements are checked when the code cells are decoded (once) below.
+        if !matches!(notebook.slice(span).as_bytes().first(), Some(b'"' | b'[')) {
+            anyhow::bail!("{}", damaged_source(number));
         }
     }
     Ok(())

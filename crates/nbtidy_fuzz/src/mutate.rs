@@ -464,21 +464,7 @@ fn strings(text: &str) -> Vec<std::ops::Range<usize>> {
 
 fn json_string(text: &str, ascii: bool) -> String {
     let json = serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_owned());
-    if !ascii {
-        return json;
-    }
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        }
-    }
-    out
+    if ascii { json_ascii(&json) } else { json }
 }
 
 /// Jupyter's split of a source into lines (each keeps its `\n`).

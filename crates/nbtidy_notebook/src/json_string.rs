@@ -55,10 +55,7 @@ fn memchr_str(haystack: &str, needle: &str) -> Option<usize> {
 /// Returns `None` when `raw` is not a string (or holds a lone surrogate, which Rust strings cannot).
 pub fn decode(raw: &str) -> Option<Cow<'_, str>> {
     let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    if !inner.contains('\\') {
-        if inner.bytes().any(|b| b < 0x20 || b == b'"') {
-            return None;
-        }
+    if next_special(inner.as_bytes(), 0) == inner.len() {
         return Some(Cow::Borrowed(inner));
     }
     let mut out = String::with_capacity(inner.len());
@@ -77,14 +74,12 @@ pub fn decode_into(raw: &str, out: &mut String) -> bool {
     let bytes = inner.as_bytes();
     let mut start = 0;
     let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        if b < 0x20 || b == b'"' {
-            return false;
-        }
-        if b != b'\\' {
-            at += 1;
-            continue;
+    loop {
+        at = next_special(bytes, at);
+        match bytes.get(at) {
+            None => break,
+            Some(b'\\') => {}
+            Some(_) => return false,
         }
         out.push_str(&inner[start..at]);
         let Some(&escape) = bytes.get(at + 1) else {
@@ -152,12 +147,40 @@ pub(crate) fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     }
     let mut at = start + 1;
     loop {
-        match *bytes.get(at)? {
-            b'"' => return Some(at + 1),
-            b'\\' => at += 2,
-            _ => at += 1,
+        at += memchr::memchr2(b'"', b'\\', bytes.get(at..)?)?;
+        if bytes[at] == b'"' {
+            return Some(at + 1);
         }
+        at += 2;
     }
+}
+
+/// The index of the first byte at or after `at` that a JSON string cannot hold as is (`"`, `\`
+/// or a control character), or `bytes.len()`. Eight bytes at a time, as serde_json does: the
+/// lowest flagged byte of each word is exact (false flags only appear above a true one).
+pub(crate) fn next_special(bytes: &[u8], mut at: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let flags = ((word.wrapping_sub(ONES * 0x20) & !word)
+            | (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash))
+            & HIGH;
+        if flags != 0 {
+            return at + (flags.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if b < 0x20 || b == b'"' || b == b'\\' {
+            return at;
+        }
+        at += 1;
+    }
+    bytes.len()
 }
 
 /// Appends `text` as a JSON string literal (with quotes) to `out`, in the given style.
@@ -267,6 +290,29 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn next_special_finds_the_first_special_byte(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..80), from in 0usize..90) {
+            let naive = (from..bytes.len())
+                .find(|&i| bytes[i] < 0x20 || bytes[i] == b'"' || bytes[i] == b'\\')
+                .unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(next_special(&bytes, from), naive.max(from.min(bytes.len())));
+        }
+
+        #[test]
+        fn decode_of_any_literal_agrees_with_serde_json(inner in r#"([a-z"\\/\x00-\x1f\u{e9}]|\\["\\/bfnrtux]|\\u[0-9a-fA-F]{4}|\\ud8[0-9a-f]{2}\\udc[0-9a-f]{2}){0,24}"#) {
+            let raw = format!("\"{inner}\"");
+            let ours = decode(&raw).map(Cow::into_owned);
+            let theirs = serde_json::from_str::<String>(&raw).ok();
+            proptest::prop_assert_eq!(&ours, &theirs);
+            let mut out = String::from("x");
+            let ok = decode_into(&raw, &mut out);
+            proptest::prop_assert_eq!(ok, theirs.is_some());
+            if let Some(text) = theirs {
+                proptest::prop_assert_eq!(out, format!("x{text}"));
+                proptest::prop_assert_eq!(string_end(raw.as_bytes(), 0), Some(raw.len()));
+            }
+        }
+
         #[test]
         fn decode_inverts_encode(text in "\\PC*|[\\x00-\\x7f\u{e9}\u{1f600}]*", ascii in proptest::bool::ANY, upper in proptest::bool::ANY) {
             let escaping = Escaping { ascii_only: ascii, upper_hex: upper };

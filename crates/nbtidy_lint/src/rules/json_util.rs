@@ -8,7 +8,6 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use nbtidy_diagnostics::Edit;
 use nbtidy_notebook::{Span, json_string};
@@ -106,27 +105,26 @@ impl<'a> Scanner<'a> {
     pub(crate) fn string(&mut self) -> Span {
         self.ws();
         let start = self.pos;
-        if self.bytes().get(start) != Some(&b'"') {
+        let bytes = self.bytes();
+        if bytes.get(start) != Some(&b'"') {
             self.fail();
             return start..start;
         }
+        // Jump from one `"` or `\` to the next (vectorised); an escape skips the byte after it.
         let mut at = start + 1;
-        loop {
-            let Some(quote) = find_quote(self.bytes(), at) else {
-                self.fail();
+        while let Some(found) = bytes
+            .get(at..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            let found = at + found;
+            if bytes[found] == b'"' {
+                self.pos = found + 1;
                 return start..self.pos;
-            };
-            let backslashes = self.bytes()[at..quote]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            at = quote + 1;
-            if backslashes % 2 == 0 {
-                self.pos = at;
-                return start..at;
             }
+            at = found + 2;
         }
+        self.fail();
+        start..self.pos
     }
 
     /// Skips any value; returns its span.
@@ -247,19 +245,6 @@ impl<'a> Scanner<'a> {
             }
         }
     }
-}
-
-/// The position of the next `"` in `bytes` from `from`: a plain loop for the short strings that
-/// make up most of a notebook, a vectorised search (the regex crate's memchr) for long ones
-/// (base64 images, long outputs).
-fn find_quote(bytes: &[u8], from: usize) -> Option<usize> {
-    static QUOTE: LazyLock<regex::bytes::Regex> =
-        LazyLock::new(|| regex::bytes::Regex::new("\"").expect("valid regex"));
-    let near = bytes.len().min(from + 64);
-    if let Some(offset) = bytes.get(from..near)?.iter().position(|&b| b == b'"') {
-        return Some(from + offset);
-    }
-    QUOTE.find_at(bytes, near).map(|m| m.start())
 }
 
 /// The decoded text of a JSON string span (`None` if it is not a string).

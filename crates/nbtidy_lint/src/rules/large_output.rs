@@ -98,12 +98,20 @@ fn text_len(text: &str, span: &nbtidy_notebook::Span) -> usize {
 /// on the JSON text, without decoding it.
 fn base64_len(text: &str, span: &nbtidy_notebook::Span) -> usize {
     let bytes = &text.as_bytes()[span.clone()];
-    // Both counts vectorise; each escape (`\\n`) adds one letter that is not data.
-    let data = bytes
-        .iter()
-        .filter(|&&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
-        .count();
-    let escapes = bytes.iter().filter(|&&b| b == b'\\').count();
+    // Counted in 8-bit lanes over chunks of 255 bytes, which the compiler vectorises; each
+    // escape (`\\n`) adds one letter that is not data.
+    let mut data = 0;
+    let mut escapes = 0;
+    for chunk in bytes.chunks(255) {
+        let mut data_lanes: u8 = 0;
+        let mut escape_lanes: u8 = 0;
+        for &b in chunk {
+            data_lanes += u8::from(b.is_ascii_alphanumeric() || b == b'+' || b == b'/');
+            escape_lanes += u8::from(b == b'\\');
+        }
+        data += usize::from(data_lanes);
+        escapes += usize::from(escape_lanes);
+    }
     data.saturating_sub(escapes) * 3 / 4
 }
 

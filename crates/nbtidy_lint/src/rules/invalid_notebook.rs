@@ -146,6 +146,16 @@ impl<'a> Keyed<'a> {
     }
 }
 
+/// `output N` in messages, formatted only when a message is made.
+#[derive(Clone, Copy)]
+struct OutputName(usize);
+
+impl std::fmt::Display for OutputName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "output {}", self.0)
+    }
+}
+
 struct Validator<'a> {
     text: &'a str,
 }
@@ -190,7 +200,7 @@ impl<'a> Validator<'a> {
         &self,
         s: &mut Scanner<'a>,
         kinds: &[Kind],
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         cond: Cond,
         out: &mut Vec<Issue>,
@@ -212,7 +222,7 @@ impl<'a> Validator<'a> {
     fn multiline(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         cond: Cond,
         out: &mut Vec<Issue>,
@@ -263,7 +273,7 @@ impl<'a> Validator<'a> {
     fn string_list(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         out: &mut Vec<Issue>,
     ) -> Span {
@@ -304,14 +314,14 @@ impl<'a> Validator<'a> {
     fn count(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         out: &mut Vec<Issue>,
     ) -> Span {
         let (span, kind) = self.expect(
             s,
             &[Kind::Integer, Kind::Null],
-            &format!("{what} must be an integer or null"),
+            format_args!("{what} must be an integer or null"),
             cell,
             ALWAYS,
             out,
@@ -331,7 +341,7 @@ impl<'a> Validator<'a> {
     fn mimebundle(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         out: &mut Vec<Issue>,
     ) -> Span {
@@ -347,7 +357,7 @@ impl<'a> Validator<'a> {
             } else {
                 // In a notebook from a newer minor version, `additionalProperties` is relaxed
                 // (nbformat replaces the value schema by `true`): hence STRICT.
-                self.multiline(s, &format!("`{key}` data"), cell, STRICT, &mut issues)
+                self.multiline(s, format_args!("`{key}` data"), cell, STRICT, &mut issues)
             };
             keyed.push(KeyedEntry {
                 key,
@@ -377,7 +387,7 @@ impl<'a> Validator<'a> {
     fn object_or_issue(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: std::fmt::Arguments<'_>,
         cell: Option<usize>,
         cond: Cond,
         out: &mut Vec<Issue>,
@@ -385,7 +395,7 @@ impl<'a> Validator<'a> {
         self.expect(
             s,
             &[Kind::Object],
-            &format!("{what} must be an object"),
+            format_args!("{what} must be an object"),
             cell,
             cond,
             out,
@@ -397,33 +407,42 @@ impl<'a> Validator<'a> {
         let text = self.text;
         let start_kind = s.peek();
         let mut keyed = Keyed::default();
-        let where_ = format!("output {}", index + 1);
+        let where_ = OutputName(index + 1);
         let span = s.object(|s, key_span| {
             let key = decode(text, &key_span).unwrap_or_default();
             let kind = s.peek();
             let mut issues = Vec::new();
             let c = Some(cell);
             let value = match key.as_ref() {
-                "data" => self.mimebundle(s, &format!("`data` of {where_}"), c, &mut issues),
+                "data" => self.mimebundle(s, format_args!("`data` of {where_}"), c, &mut issues),
                 "metadata" => self.object_or_issue(
                     s,
-                    &format!("`metadata` of {where_}"),
+                    format_args!("`metadata` of {where_}"),
                     c,
                     ALWAYS,
                     &mut issues,
                 ),
-                "execution_count" => {
-                    self.count(s, &format!("`execution_count` of {where_}"), c, &mut issues)
-                }
-                "text" => self.multiline(s, &format!("`text` of {where_}"), c, ALWAYS, &mut issues),
+                "execution_count" => self.count(
+                    s,
+                    format_args!("`execution_count` of {where_}"),
+                    c,
+                    &mut issues,
+                ),
+                "text" => self.multiline(
+                    s,
+                    format_args!("`text` of {where_}"),
+                    c,
+                    ALWAYS,
+                    &mut issues,
+                ),
                 "traceback" => {
-                    self.string_list(s, &format!("`traceback` of {where_}"), c, &mut issues)
+                    self.string_list(s, format_args!("`traceback` of {where_}"), c, &mut issues)
                 }
                 "output_type" | "name" | "ename" | "evalue" => {
                     self.expect(
                         s,
                         &[Kind::String],
-                        &format!("`{key}` of {where_} must be a string"),
+                        format_args!("`{key}` of {where_} must be a string"),
                         c,
                         ALWAYS,
                         &mut issues,
@@ -523,7 +542,7 @@ impl<'a> Validator<'a> {
                     let (span, kind) = self.expect(
                         s,
                         &[Kind::String],
-                        "`metadata.name` must be a string",
+                        format_args!("`metadata.name` must be a string"),
                         c,
                         ALWAYS,
                         &mut issues,
@@ -545,7 +564,7 @@ impl<'a> Validator<'a> {
                 "tags" => self.tags(s, cell, &mut issues),
                 "jupyter" => self.object_or_issue(
                     s,
-                    "`metadata.jupyter`",
+                    format_args!("`metadata.jupyter`"),
                     c,
                     Cond {
                         min_minor: 3,
@@ -558,7 +577,7 @@ impl<'a> Validator<'a> {
                     self.expect(
                         s,
                         &[Kind::Bool],
-                        "`metadata.collapsed` must be a boolean",
+                        format_args!("`metadata.collapsed` must be a boolean"),
                         c,
                         Cond {
                             cells: CODE,
@@ -592,7 +611,7 @@ impl<'a> Validator<'a> {
                     self.expect(
                         s,
                         &[Kind::String],
-                        "`metadata.format` must be a string",
+                        format_args!("`metadata.format` must be a string"),
                         c,
                         Cond {
                             cells: RAW,
@@ -734,7 +753,7 @@ impl<'a> Validator<'a> {
             let kind = s.peek();
             let mut issues = Vec::new();
             let value = match key.as_ref() {
-                "source" => self.multiline(s, "`source`", c, ALWAYS, &mut issues),
+                "source" => self.multiline(s, format_args!("`source`"), c, ALWAYS, &mut issues),
                 "metadata" => self.cell_metadata(s, cell, &mut issues),
                 "outputs" => {
                     let kind = s.peek();
@@ -752,13 +771,13 @@ impl<'a> Validator<'a> {
                         }
                     }
                 }
-                "execution_count" => self.count(s, "`execution_count`", c, &mut issues),
+                "execution_count" => self.count(s, format_args!("`execution_count`"), c, &mut issues),
                 "attachments" => self.attachments(s, cell, &mut issues),
                 "id" => {
                     let (span, kind) = self.expect(
                         s,
                         &[Kind::String],
-                        "the cell `id` must be a string",
+                        format_args!("the cell `id` must be a string"),
                         c,
                         ALWAYS,
                         &mut issues,
@@ -967,7 +986,7 @@ impl<'a> Validator<'a> {
             let name = decode(text, &key_span).unwrap_or_default();
             self.mimebundle(
                 s,
-                &format!("attachment \"{name}\""),
+                format_args!("attachment \"{name}\""),
                 Some(cell),
                 &mut issues,
             );
@@ -1016,7 +1035,7 @@ impl<'a> Validator<'a> {
                     self.expect(
                         s,
                         &[Kind::String],
-                        "`metadata.title` must be a string",
+                        format_args!("`metadata.title` must be a string"),
                         None,
                         Cond {
                             min_minor: 2,
@@ -1030,7 +1049,7 @@ impl<'a> Validator<'a> {
                     self.expect(
                         s,
                         &[Kind::Array],
-                        "`metadata.authors` must be a list",
+                        format_args!("`metadata.authors` must be a list"),
                         None,
                         Cond {
                             min_minor: 2,
@@ -1092,7 +1111,7 @@ impl<'a> Validator<'a> {
                 self.expect(
                     s,
                     &[Kind::String],
-                    &format!("`{what}.{key}` must be a string"),
+                    format_args!("`{what}.{key}` must be a string"),
                     None,
                     ALWAYS,
                     &mut issues,
@@ -1102,7 +1121,7 @@ impl<'a> Validator<'a> {
                 self.expect(
                     s,
                     &[Kind::String, Kind::Object],
-                    &format!("`{what}.codemirror_mode` must be a string or an object"),
+                    format_args!("`{what}.codemirror_mode` must be a string or an object"),
                     None,
                     ALWAYS,
                     &mut issues,

@@ -134,26 +134,30 @@ impl<'a> Scanner<'a> {
         let bytes = self.bytes();
         match bytes.get(start) {
             Some(b'"') => self.string(),
-            Some(b'{' | b'[') => {
+            Some(&open @ (b'{' | b'[')) => {
+                // Only this container's own bracket pair is counted: in JSON the other pair
+                // nests inside it. Strings are jumped over (they may hold brackets).
+                let close = if open == b'{' { b'}' } else { b']' };
                 let mut depth = 0usize;
-                while let Some(&b) = bytes.get(self.pos) {
-                    match b {
+                while let Some(found) = memchr::memchr3(b'"', open, close, &bytes[self.pos..]) {
+                    self.pos += found;
+                    match bytes[self.pos] {
                         b'"' => {
                             self.string();
                             continue;
                         }
-                        b'{' | b'[' => depth += 1,
-                        b'}' | b']' => {
+                        b if b == open => depth += 1,
+                        _ => {
                             depth -= 1;
                             if depth == 0 {
                                 self.pos += 1;
                                 return start..self.pos;
                             }
                         }
-                        _ => {}
                     }
                     self.pos += 1;
                 }
+                self.fail();
                 start..self.pos
             }
             Some(_) => {

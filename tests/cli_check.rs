@@ -160,6 +160,51 @@ fn exit_codes_follow_the_fail_level() {
 }
 
 #[test]
+fn each_directory_gets_its_own_rule_settings_in_one_run() {
+    // Notebooks with different settings in one run: the selection is resolved per distinct
+    // configuration (and cached), never carried over from one notebook to another.
+    let project = Project::with_editorconfig(
+        "[quiet/*.ipynb]\nnbtidy_rule.NB013 = off\n[loud/*.ipynb]\nnbtidy_rule.NB013 = error\n",
+    );
+    for dir in ["plain", "quiet", "loud", "plain2", "quiet2"] {
+        for n in 0..3 {
+            project.write(
+                &format!("{dir}/nb{n}.ipynb"),
+                code_notebook(&["!pip install x"]),
+            );
+        }
+    }
+    project.write(
+        "quiet2/.editorconfig",
+        "[*.ipynb]\nnbtidy_rule.NB013 = off\n",
+    );
+    // No `--select`: it would override the settings (the command line comes last).
+    let run = project.run(&["check", "--output-format", "concise", "."]);
+    run.assert_code(1);
+    let mut lines: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": NB013 "))
+        .collect();
+    lines.sort_unstable();
+    let expected: Vec<String> = ["loud", "plain", "plain2"]
+        .iter()
+        .flat_map(|dir| (0..3).map(move |n| format!("{dir}/nb{n}.ipynb:cell 1:1:1: NB013")))
+        .collect();
+    assert_eq!(lines.len(), expected.len(), "{}", run.stdout);
+    for (line, prefix) in lines.iter().zip(&expected) {
+        assert!(line.starts_with(prefix.as_str()), "{line} / {prefix}");
+    }
+    // Only `loud` raised the rule to an error.
+    project
+        .run(&["check", "--fail-on", "error", "plain", "quiet", "quiet2"])
+        .assert_code(0);
+    project
+        .run(&["check", "--fail-on", "error", "plain", "loud"])
+        .assert_code(1);
+}
+
+#[test]
 fn invalid_rule_settings_are_errors_naming_the_line() {
     let project = Project::with_editorconfig("[*]\nnbtidy_rule.E722 = loud\n");
     project.write("nb.ipynb", code_notebook(&["x = 1"]));

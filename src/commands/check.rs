@@ -8,6 +8,7 @@
 use std::collections::BTreeSet;
 use std::io::IsTerminal as _;
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Result;
 use nbtidy_config::Resolver;
@@ -15,7 +16,7 @@ use nbtidy_diagnostics::{
     Applicability, FileDiagnostics, OutputFormat, RenderOptions, Severity, render,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
+use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem, check_notebook};
 use nbtidy_notebook::Notebook;
 
 use crate::args::{CheckArgs, ColorChoice, SeverityArg};
@@ -41,6 +42,7 @@ struct Report {
 /// Runs `nbtidy check`.
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let resolver = Resolver::new(nbtidy_config::Overrides::default());
+    let selections = SelectionCache::default();
     let selection_args = SelectionArgs {
         select: args.select.clone(),
         ignore: args.ignore.clone(),
@@ -73,7 +75,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         &args.paths,
         &args.exclude,
         |path| {
-            let mut report = check_path(&resolver, &selection_args, path, args);
+            let mut report = check_path(&resolver, &selections, &selection_args, path, args);
             if render_in_workers && !report.diagnostics.diagnostics.is_empty() {
                 report.rendered = render(
                     args.output_format,
@@ -231,8 +233,41 @@ fn summary(
     text
 }
 
+/// Rule selections already resolved, by [`Selection::cache_key`]: most runs have one or a few
+/// distinct configurations for many notebooks.
+#[derive(Default)]
+struct SelectionCache {
+    resolved: Mutex<Vec<SelectionCacheEntry>>,
+}
+
+type SelectionCacheEntry = (
+    Vec<(String, String, String)>,
+    Arc<(Selection, Vec<SelectionProblem>)>,
+);
+
+impl SelectionCache {
+    fn get(
+        &self,
+        config: &nbtidy_config::Resolved,
+        args: &SelectionArgs,
+    ) -> Arc<(Selection, Vec<SelectionProblem>)> {
+        let key = Selection::cache_key(config);
+        if let Some((_, found)) = self.lock().iter().find(|(k, _)| *k == key) {
+            return Arc::clone(found);
+        }
+        let resolved = Arc::new(Selection::resolve(config, args));
+        self.lock().push((key, Arc::clone(&resolved)));
+        resolved
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SelectionCacheEntry>> {
+        self.resolved.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 fn check_path(
     resolver: &Resolver,
+    selections: &SelectionCache,
     selection_args: &SelectionArgs,
     path: &Path,
     args: &CheckArgs,
@@ -254,7 +289,8 @@ fn check_path(
     if !resolved.settings.enabled.value {
         return report;
     }
-    let (selection, problems) = Selection::resolve(&resolved, selection_args);
+    let resolved_selection = selections.get(&resolved, selection_args);
+    let (selection, problems) = (&resolved_selection.0, resolved_selection.1.clone());
     let invalid = problems.iter().any(|p| p.is_error);
     report.problems = problems;
     if invalid {
@@ -263,7 +299,7 @@ fn check_path(
     }
     report.fail_on = Some(selection.fail_on);
     let result = crate::read::with_file(path, |bytes| {
-        lint_bytes(path, bytes, &resolved, &selection, args, &mut report);
+        lint_bytes(path, bytes, &resolved, selection, args, &mut report);
     });
     match result {
         Ok(()) => {}

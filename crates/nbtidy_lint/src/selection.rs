@@ -82,6 +82,21 @@ impl Selection {
             .collect()
     }
 
+    /// Everything [`Selection::resolve`] reads from `config`: the `nbtidy_rules`,
+    /// `nbtidy_rule.*` and `nbtidy_fail_on` entries with their origins. Notebooks whose configs
+    /// have equal keys get equal selections (for the same arguments), so a caller checking many
+    /// notebooks resolves once per distinct key.
+    pub fn cache_key(config: &Resolved) -> Vec<(String, String, String)> {
+        config
+            .raw_entries()
+            .into_iter()
+            .filter(|(key, _, _)| {
+                key == "nbtidy_rules" || key == "nbtidy_fail_on" || key.starts_with("nbtidy_rule.")
+            })
+            .map(|(key, value, origin)| (key, value, origin.to_string()))
+            .collect()
+    }
+
     /// Resolves the selection for one notebook.
     pub fn resolve(config: &Resolved, args: &SelectionArgs) -> (Selection, Vec<SelectionProblem>) {
         let mut problems = Vec::new();

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{RenderOptions, display_location, escape_control};
+use super::{RenderOptions, escape_control, write_location};
 use crate::{Applicability, Diagnostic, FileDiagnostics, Severity};
 
 pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> String {
@@ -24,14 +24,10 @@ pub(super) fn header(
     diagnostic: &Diagnostic,
     color: bool,
 ) {
-    let code = if color {
-        let code_color = match diagnostic.severity {
-            Severity::Error => "\x1b[1;31m",
-            Severity::Warning => "\x1b[1;33m",
-        };
-        format!("{code_color}{}\x1b[0m", diagnostic.code)
-    } else {
-        diagnostic.code.to_owned()
+    let (code_color, reset) = match (color, diagnostic.severity) {
+        (false, _) => ("", ""),
+        (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
+        (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
     };
     let fixable = if diagnostic
         .fix
@@ -42,10 +38,11 @@ pub(super) fn header(
     } else {
         ""
     };
+    write_location(out, &file.path, diagnostic);
     let _ = writeln!(
         out,
-        "{}: {code}{fixable} {}",
-        display_location(&file.path, diagnostic),
+        ": {code_color}{}{reset}{fixable} {}",
+        diagnostic.code,
         escape_control(&diagnostic.message)
     );
 }

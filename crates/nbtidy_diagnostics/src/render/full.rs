@@ -94,7 +94,7 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
         Severity::Warning => Level::WARNING,
     };
     let snippet = Snippet::source(source)
-        .path(escape_control(&file.path))
+        .path(escape_control(&file.path).into_owned())
         .section(format!("cell {cell}"))
         .line_start(start.row)
         .fold(false)

@@ -7,6 +7,7 @@
 //! 3. Machine formats (`json`, `github`, `gitlab`, `sarif`, `junit`) are stable: fields are only
 //!    added, never renamed.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::str::FromStr;
 
@@ -92,9 +93,14 @@ pub fn render(format: OutputFormat, files: &[FileDiagnostics], options: &RenderO
 
 /// Makes text safe to print on a terminal: control characters (other than tab) are written as
 /// `\u{..}` escapes, so an escape sequence stored in a notebook cannot drive the terminal.
-pub fn escape_control(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
-        return text.to_owned();
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    // Control characters are bytes below 0x20, DEL, and U+0080..U+009F (UTF-8 `C2 80..9F`).
+    if !text
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2)
+        || !text.chars().any(|c| c.is_control() && c != '\t')
+    {
+        return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -104,26 +110,32 @@ pub fn escape_control(text: &str) -> String {
             out.push(c);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// `path:cell N:ROW:COL` (or `path:LINE:COL` in the file for notebook-level findings).
 pub fn display_location(path: &str, diagnostic: &crate::Diagnostic) -> String {
+    let mut out = String::new();
+    write_location(&mut out, path, diagnostic);
+    out
+}
+
+/// Appends [`display_location`] to `out`.
+pub(crate) fn write_location(out: &mut String, path: &str, diagnostic: &crate::Diagnostic) {
     let location = &diagnostic.location;
-    match location.cell {
-        Some(cell) => format!(
-            "{}:cell {cell}:{}:{}",
-            escape_control(path),
-            location.start.row,
-            location.start.column
+    let path = escape_control(path);
+    let _ = match location.cell {
+        Some(cell) => write!(
+            out,
+            "{path}:cell {cell}:{}:{}",
+            location.start.row, location.start.column
         ),
-        None => format!(
-            "{}:{}:{}",
-            escape_control(path),
-            location.file_start.row,
-            location.file_start.column
+        None => write!(
+            out,
+            "{path}:{}:{}",
+            location.file_start.row, location.file_start.column
         ),
-    }
+    };
 }
 
 #[cfg(test)]

@@ -55,7 +55,9 @@ impl Rule for ErrorOutput {
                 continue;
             };
             // Cheap pre-check: no `"error"` string anywhere, no error output.
-            if !notebook.slice(outputs).contains("\"error\"") {
+            static ERROR: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+                std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\"error\""));
+            if ERROR.find(notebook.slice(outputs).as_bytes()).is_none() {
                 continue;
             }
             for output in array_elements(text, outputs).unwrap_or_default() {

@@ -12,6 +12,7 @@ use ruff_python_parser::{ParseOptions, Parsed};
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::RuleMeta;
+use crate::rules::json_util::{self, Entry};
 
 /// A Python cell's parse, done on first use: rules that never look at Python (`--select NB`)
 /// never pay for parsing. Dereferences to the parse result.
@@ -189,11 +190,39 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Byte offsets where the file's lines start (only `\n` ends a line of a JSON file).
-fn file_line_starts(text: &str) -> Vec<usize> {
-    std::iter::once(0)
-        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
-        .collect()
+/// Bytes per block of [`FileLines`].
+const LINE_BLOCK: usize = 4096;
+
+/// Line numbers of the file's bytes: how many lines (only `\n` ends a line of a JSON file)
+/// start before each block of [`LINE_BLOCK`] bytes. A position counts the newlines of its block
+/// only: the index is one vectorised pass over the file, not a list of every line start.
+struct FileLines {
+    newlines_before: Vec<usize>,
+}
+
+impl FileLines {
+    fn new(text: &str) -> Self {
+        let mut newlines_before = Vec::with_capacity(text.len() / LINE_BLOCK + 1);
+        let mut count = 0;
+        for block in text.as_bytes().chunks(LINE_BLOCK) {
+            newlines_before.push(count);
+            count += memchr::memchr_iter(b'\n', block).count();
+        }
+        // For the offset just past the end when the file fills its last block.
+        newlines_before.push(count);
+        FileLines { newlines_before }
+    }
+
+    /// 1-based line and column (characters) of byte `at` of `text`.
+    fn position(&self, text: &str, at: usize) -> Position {
+        let bytes = text.as_bytes();
+        let block = at / LINE_BLOCK;
+        let before = self.newlines_before[block];
+        let block_start = block * LINE_BLOCK;
+        let row = before + memchr::memchr_iter(b'\n', &bytes[block_start..at]).count() + 1;
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        Position::new(row, text[line_start..at].chars().count() + 1)
+    }
 }
 
 /// One notebook, ready for the rules.
@@ -202,8 +231,11 @@ pub struct Context<'a> {
     notebook: &'a Notebook<'a>,
     cells: Vec<CellView<'a>>,
     config: &'a Resolved,
-    file_line_starts: std::cell::OnceCell<Vec<usize>>,
+    file_lines: std::cell::OnceCell<FileLines>,
     semantic: std::cell::OnceCell<std::rc::Rc<crate::semantic::SemanticModel>>,
+    metadata_entries: std::cell::OnceCell<Option<Vec<Entry<'a>>>>,
+    jumps: std::cell::OnceCell<Vec<Span>>,
+    cell_spans: std::cell::OnceCell<Option<(Span, Vec<Span>)>>,
 }
 
 impl<'a> Context<'a> {
@@ -253,8 +285,11 @@ impl<'a> Context<'a> {
             notebook,
             cells,
             config,
-            file_line_starts: std::cell::OnceCell::new(),
+            file_lines: std::cell::OnceCell::new(),
             semantic: std::cell::OnceCell::new(),
+            metadata_entries: std::cell::OnceCell::new(),
+            jumps: std::cell::OnceCell::new(),
+            cell_spans: std::cell::OnceCell::new(),
         }
     }
 
@@ -263,6 +298,50 @@ impl<'a> Context<'a> {
         &self,
     ) -> &std::cell::OnceCell<std::rc::Rc<crate::semantic::SemanticModel>> {
         &self.semantic
+    }
+
+    /// The entries of the notebook's `metadata` object, scanned once for all rules (`None`
+    /// without metadata or when it is not an object).
+    pub(crate) fn metadata_entries(&self) -> Option<&[Entry<'a>]> {
+        self.metadata_entries
+            .get_or_init(|| {
+                let span = self.notebook.metadata_span()?;
+                json_util::object_entries(self.notebook.text(), &span)
+            })
+            .as_deref()
+    }
+
+    /// The spans of values already known, sorted by start (for [`json_util::Scanner::with_jumps`]):
+    /// the notebook metadata and its values, and each cell's `source`, `metadata` and `outputs`.
+    pub(crate) fn jumps(&self) -> &[Span] {
+        self.jumps.get_or_init(|| {
+            let mut spans: Vec<Span> = self.notebook.metadata_span().into_iter().collect();
+            spans.extend(
+                self.metadata_entries()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|entry| entry.value.clone()),
+            );
+            for cell in self.notebook.cells() {
+                spans.extend(
+                    [&cell.source, &cell.metadata, &cell.outputs]
+                        .into_iter()
+                        .flatten()
+                        .cloned(),
+                );
+            }
+            spans.sort_by_key(|span| span.start);
+            spans.dedup_by_key(|span| span.start);
+            spans
+        })
+    }
+
+    /// The span of the `cells` list and of each cell object, scanned once (jumping over the
+    /// known values).
+    pub(crate) fn cell_spans(&self) -> Option<&(Span, Vec<Span>)> {
+        self.cell_spans
+            .get_or_init(|| json_util::cell_spans(self.notebook.text(), self.jumps()))
+            .as_ref()
     }
 
     /// The notebook's path.
@@ -309,13 +388,10 @@ impl<'a> Context<'a> {
     pub fn file_position(&self, at: usize) -> Position {
         let text = self.notebook.text();
         let at = at.min(text.len());
-        // Computed on the first finding: most notebooks have none.
-        let starts = self
-            .file_line_starts
-            .get_or_init(|| file_line_starts(self.notebook.text()));
-        let row = starts.partition_point(|&start| start <= at);
-        let start = starts[row - 1];
-        Position::new(row, text[start..at].chars().count() + 1)
+        // Indexed on the first finding: many notebooks have none.
+        self.file_lines
+            .get_or_init(|| FileLines::new(text))
+            .position(text, at)
     }
 
     /// The location of `range` of cell `cell`'s code.
@@ -402,4 +478,44 @@ fn tags_of(metadata: &str) -> Vec<String> {
             })
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FileLines, LINE_BLOCK};
+    use nbtidy_diagnostics::Position;
+
+    /// Line and column by walking the text from the start.
+    fn naive(text: &str, at: usize) -> Position {
+        let before = &text[..at];
+        let row = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Position::new(row, text[line_start..at].chars().count() + 1)
+    }
+
+    #[test]
+    fn file_positions_match_a_walk_from_the_start() {
+        // Lines of varied lengths (some longer than a block), multi-byte characters, and a file
+        // that ends exactly on a block boundary.
+        let mut text = String::new();
+        for i in 0..300 {
+            text.push_str(&"é".repeat(i % 7));
+            text.push_str(&"x".repeat((i * 37) % 300));
+            if i % 97 == 0 {
+                text.push_str(&"y".repeat(LINE_BLOCK + 5));
+            }
+            text.push('\n');
+        }
+        let filled = {
+            let mut t = "ab\n".repeat(LINE_BLOCK);
+            t.truncate(2 * LINE_BLOCK);
+            t
+        };
+        for text in [text.as_str(), filled.as_str(), "", "\n", "a"] {
+            let lines = FileLines::new(text);
+            for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+                assert_eq!(lines.position(text, at), naive(text, at), "offset {at}");
+            }
+        }
+    }
 }

@@ -6,7 +6,7 @@ use nbtidy_notebook::CellType;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{cell_spans, is_empty_container, removal_edits};
+use crate::rules::json_util::{is_empty_container, removal_edits};
 
 crate::declare_rule! {
     /// ## What it does
@@ -45,7 +45,6 @@ impl Rule for EmptyCell {
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         let notebook = context.notebook();
         let text = notebook.text();
-        let mut spans = None;
         for (view, cell) in context.cells().iter().zip(notebook.cells()) {
             let kind = match cell.cell_type {
                 CellType::Code => "code",
@@ -71,9 +70,9 @@ impl Rule for EmptyCell {
                     cell.source.as_ref().expect("the cell has a source"),
                 ),
             );
-            let (list, items) =
-                spans.get_or_insert_with(|| cell_spans(text).unwrap_or_else(|| (0..0, Vec::new())));
-            if items.len() == notebook.cells().len() {
+            if let Some((list, items)) = context.cell_spans()
+                && items.len() == notebook.cells().len()
+            {
                 let edits = removal_edits(text, list, items, &[view.index]);
                 diagnostic.fix_title = Some("Remove the cell".to_owned());
                 diagnostic.fix = Some(if has_outputs || !view.tags.is_empty() {

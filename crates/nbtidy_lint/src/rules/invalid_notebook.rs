@@ -1166,10 +1166,12 @@ impl<'a> Validator<'a> {
 }
 
 /// The problems of a notebook, with the version they were judged against.
-fn validate(text: &str) -> Vec<Issue> {
+fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let validator = Validator { text };
-    let mut s = Scanner::new(text, bom);
+    // Values the validator does not look into (widget state in the metadata, ...) are jumped
+    // over when their span is known.
+    let mut s = Scanner::with_jumps(text, bom, jumps);
     let mut keyed = Keyed::default();
     let mut issues = Vec::new();
     let top = s.object(|s, key_span| {
@@ -1338,7 +1340,7 @@ impl Rule for InvalidNotebook {
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for issue in validate(context.notebook().text()) {
+        for issue in validate(context.notebook().text(), context.jumps()) {
             let location = context.json_location(issue.cell, &issue.span);
             match issue.kind {
                 IssueKind::Tolerated {
@@ -1376,7 +1378,7 @@ mod tests {
     use super::*;
 
     fn messages(text: &str) -> Vec<String> {
-        validate(text).into_iter().map(|i| i.message).collect()
+        validate(text, &[]).into_iter().map(|i| i.message).collect()
     }
 
     const CELL: &str = r#"{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ""}"#;

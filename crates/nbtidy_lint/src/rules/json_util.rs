@@ -48,12 +48,24 @@ impl Kind {
 pub(crate) struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// Spans of values already known (sorted by start): skipping one jumps to its end.
+    jumps: &'a [Span],
 }
 
 impl<'a> Scanner<'a> {
     /// A scanner positioned at `pos` of `text`.
     pub(crate) fn new(text: &'a str, pos: usize) -> Self {
-        Scanner { text, pos }
+        Scanner {
+            text,
+            pos,
+            jumps: &[],
+        }
+    }
+
+    /// A scanner that skips the objects and lists whose exact spans are in `jumps` (sorted by
+    /// start) without reading them: the spans the notebook layer and earlier scans found.
+    pub(crate) fn with_jumps(text: &'a str, pos: usize, jumps: &'a [Span]) -> Self {
+        Scanner { text, pos, jumps }
     }
 
     fn bytes(&self) -> &'a [u8] {
@@ -135,6 +147,10 @@ impl<'a> Scanner<'a> {
         match bytes.get(start) {
             Some(b'"') => self.string(),
             Some(&open @ (b'{' | b'[')) => {
+                if let Ok(known) = self.jumps.binary_search_by_key(&start, |span| span.start) {
+                    self.pos = self.jumps[known].end;
+                    return start..self.pos;
+                }
                 // Only this container's own bracket pair is counted: in JSON the other pair
                 // nests inside it. Strings are jumped over (they may hold brackets).
                 let close = if open == b'{' { b'}' } else { b']' };
@@ -293,18 +309,24 @@ pub(crate) fn array_elements(text: &str, span: &Span) -> Option<Vec<Span>> {
 }
 
 /// The span of the `cells` list of a notebook (`text` is the whole file, BOM included) and the
-/// span of each of its entries, found with one scan (no allocation per value).
-pub(crate) fn cell_spans(text: &str) -> Option<(Span, Vec<Span>)> {
+/// span of each of its entries, found with one scan (no allocation per value) that jumps over
+/// the values in `jumps` (see [`Scanner::with_jumps`]).
+pub(crate) fn cell_spans(text: &str, jumps: &[Span]) -> Option<(Span, Vec<Span>)> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut found = None;
-    let mut scanner = Scanner::new(text, bom);
+    let mut scanner = Scanner::with_jumps(text, bom, jumps);
     scanner
         .object(|s, key| {
             if decode(text, &key).as_deref() != Some("cells") {
                 return;
             }
             let mut cells = Vec::new();
-            if let Ok(list) = s.array(|s, _| cells.push(s.skip())) {
+            let list = s.array(|s, _| {
+                // Entry by entry, so that the known values inside are jumped over.
+                let cell = s.object(|_, _| {}).unwrap_or_else(|span| span);
+                cells.push(cell);
+            });
+            if let Ok(list) = list {
                 found = Some((list, cells));
             }
         })
@@ -499,11 +521,27 @@ mod tests {
     #[test]
     fn finds_cell_spans() {
         let text = "\u{feff}{\"metadata\": {\"cells\": 1}, \"cells\": [{\"a\": \"}\"}, {}]}";
-        let (list, cells) = cell_spans(text).unwrap();
+        let (list, cells) = cell_spans(text, &[]).unwrap();
         assert_eq!(&text[list], "[{\"a\": \"}\"}, {}]");
         assert_eq!(cells.len(), 2);
         assert_eq!(&text[cells[0].clone()], "{\"a\": \"}\"}");
         assert_eq!(&text[cells[1].clone()], "{}");
+    }
+
+    #[test]
+    fn known_spans_are_jumped_over() {
+        let text =
+            r#"{"cells": [{"outputs": [{"x": "]"}], "source": "a"}, [1, [2]]], "m": {"k": [3]}}"#;
+        let outputs = text.find("[{\"x").unwrap()..text.find("], \"source").unwrap() + 1;
+        let inner = text.find("[2]").unwrap()..text.find("[2]").unwrap() + 3;
+        let plain = cell_spans(text, &[]).unwrap();
+        assert_eq!(cell_spans(text, &[outputs.clone(), inner]), Some(plain));
+        // A jump is taken as given: a wrong end shows that the scan did not read the value.
+        let short = outputs.start..outputs.start + 1;
+        let mut scanner = Scanner::with_jumps(text, outputs.start, std::slice::from_ref(&short));
+        assert_eq!(scanner.skip(), short);
+        let mut scanner = Scanner::with_jumps(text, 0, std::slice::from_ref(&short));
+        assert_eq!(scanner.skip(), 0..text.len());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Entry, cell_spans, decode, new_cell_id, object_entries};
+use crate::rules::json_util::{Entry, decode, new_cell_id, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -107,7 +107,8 @@ impl Rule for MissingCellId {
             .filter_map(|cell| cell.id.as_ref().and_then(|span| decode(text, span)))
             .map(|id| id.into_owned())
             .collect();
-        let spans = cell_spans(text)
+        let spans = context
+            .cell_spans()
             .map(|(_, spans)| spans)
             .filter(|spans| spans.len() == notebook.cells().len());
         for index in missing {

@@ -61,15 +61,12 @@ impl Rule for MissingKernelspec {
             ));
             return;
         };
-        let kernelspec = if notebook.slice(&metadata).contains("\"kernelspec\"") {
-            object_entries(text, &metadata)
-                .unwrap_or_default()
-                .into_iter()
-                .rev()
-                .find(|entry| entry.key == "kernelspec")
-        } else {
-            None
-        };
+        let kernelspec = context
+            .metadata_entries()
+            .unwrap_or_default()
+            .iter()
+            .rev()
+            .find(|entry| entry.key == "kernelspec");
         let Some(kernelspec) = kernelspec else {
             out.push(context.diagnostic(
                 &Self::META,

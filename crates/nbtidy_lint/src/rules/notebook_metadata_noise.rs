@@ -69,8 +69,21 @@ impl NotebookMetadataNoise {
         if !needles.iter().any(|needle| raw.contains(needle)) {
             return;
         }
-        let Some(entries) = object_entries(text, span) else {
-            return;
+        let scanned;
+        let entries = if cell.is_none() {
+            // The notebook metadata, scanned once for all rules.
+            match context.metadata_entries() {
+                Some(entries) => entries,
+                None => return,
+            }
+        } else {
+            match object_entries(text, span) {
+                Some(entries) => {
+                    scanned = entries;
+                    &scanned[..]
+                }
+                None => return,
+            }
         };
         let remove: Vec<usize> = entries
             .iter()
@@ -103,7 +116,7 @@ impl NotebookMetadataNoise {
         diagnostic.fix = Some(Fix::safe(removal_edits(
             text,
             span,
-            &entry_spans(&entries),
+            &entry_spans(entries),
             &remove,
         )));
         out.push(diagnostic);

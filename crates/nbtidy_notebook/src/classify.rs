@@ -180,6 +180,9 @@ pub fn classify_code(text: &str, vscode_language: Option<&str>) -> CodeKind {
     }
     // A cell magic must open the cell for IPython; like ruff we also refuse a cell with a `%%`
     // line further down, which IPython would reject anyway.
+    if memchr::memmem::find(text.as_bytes(), b"%%").is_none() {
+        return CodeKind::Python;
+    }
     for line in text.lines() {
         let Some(first) = line.split_whitespace().next() else {
             continue;

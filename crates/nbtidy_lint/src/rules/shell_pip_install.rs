@@ -74,7 +74,8 @@ impl Rule for ShellPipInstall {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         for cell in context.cells() {
-            if !cell.is_python() {
+            // No `!`, no shell command.
+            if !cell.is_python() || memchr::memchr(b'!', cell.text().as_bytes()).is_none() {
                 continue;
             }
             for (row, line) in cell.lines() {

@@ -3,6 +3,7 @@
 use std::collections::{HashMap, VecDeque};
 
 use nbtidy_notebook::CodeKind;
+use ruff_python_ast::name::Name;
 use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
@@ -231,7 +232,7 @@ struct Builder<'a> {
     deferred: VecDeque<Deferred<'a>>,
     pending: Vec<Pending>,
     suppressions: Vec<(usize, TextSize)>,
-    exports: Vec<(String, usize, TextRange)>,
+    exports: Vec<(Name, usize, TextRange)>,
 }
 
 impl<'a> Builder<'a> {
@@ -322,7 +323,7 @@ impl<'a> Builder<'a> {
 
     fn add_binding(
         &mut self,
-        name: &str,
+        name: &Name,
         range: TextRange,
         statement: TextRange,
         kind: BindingKind,
@@ -344,7 +345,7 @@ impl<'a> Builder<'a> {
         flags.deferred = !self.executing;
         flags.in_import_error_try = self.in_import_error_try > 0;
         let id = self.model.bindings.len();
-        let previous = self.model.scopes[scope].names.get(name).copied();
+        let previous = self.model.scopes[scope].names.get(name.as_str()).copied();
         let mut references = Vec::new();
         let mut shadows_outer = None;
         if let Some(previous) = previous {
@@ -362,7 +363,7 @@ impl<'a> Builder<'a> {
             while let Some(outer_id) = outer {
                 let outer_scope = &self.model.scopes[outer_id];
                 if matches!(outer_scope.kind, ScopeKind::Function | ScopeKind::Module)
-                    && let Some(&found) = outer_scope.names.get(name)
+                    && let Some(&found) = outer_scope.names.get(name.as_str())
                 {
                     shadows_outer = Some(found);
                     break;
@@ -371,7 +372,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.model.bindings.push(Binding {
-            name: name.to_owned(),
+            name: name.clone(),
             kind,
             scope,
             cell: self.cell,
@@ -386,7 +387,7 @@ impl<'a> Builder<'a> {
             assignment: None,
             except_as: None,
         });
-        self.model.scopes[scope].names.insert(name.to_owned(), id);
+        self.model.scopes[scope].names.insert(name.clone(), id);
         id
     }
 
@@ -445,7 +446,7 @@ impl<'a> Builder<'a> {
 
     // ----- references -----
 
-    fn resolve_load(&mut self, name: &str, range: TextRange) {
+    fn resolve_load(&mut self, name: &Name, range: TextRange) {
         if name.is_empty() {
             return;
         }
@@ -465,7 +466,7 @@ impl<'a> Builder<'a> {
                     self.push_reference(name, range, None);
                     return;
                 }
-                if let Some(&binding) = scope.names.get(name) {
+                if let Some(&binding) = scope.names.get(name.as_str()) {
                     match self.model.bindings[binding].kind {
                         BindingKind::Global => {
                             scope_id = MODULE_SCOPE;
@@ -508,7 +509,7 @@ impl<'a> Builder<'a> {
             self.pending.push(Pending { reference });
         } else {
             self.model.undefined.push(UndefinedName {
-                name: name.to_owned(),
+                name: name.clone(),
                 cell: self.cell,
                 range,
                 suppressed: false,
@@ -620,12 +621,12 @@ impl<'a> Builder<'a> {
 
     fn push_reference(
         &mut self,
-        name: &str,
+        name: &Name,
         range: TextRange,
         binding: Option<BindingId>,
     ) -> usize {
         self.model.references.push(Reference {
-            name: name.to_owned(),
+            name: name.clone(),
             cell: self.cell,
             range,
             binding,
@@ -760,19 +761,19 @@ impl<'a> Builder<'a> {
             let (bound, kind) = match &module {
                 None => match &alias.asname {
                     Some(asname) => (
-                        asname.id.as_str(),
+                        asname.id.clone(),
                         BindingKind::Import {
                             qualified: full.to_owned(),
                         },
                     ),
                     None if full.contains('.') => (
-                        full.split('.').next().unwrap_or(full),
+                        Name::new(full.split('.').next().unwrap_or(full)),
                         BindingKind::SubmoduleImport {
                             qualified: full.to_owned(),
                         },
                     ),
                     None => (
-                        full,
+                        alias.name.id.clone(),
                         BindingKind::Import {
                             qualified: full.to_owned(),
                         },
@@ -789,7 +790,11 @@ impl<'a> Builder<'a> {
                             .push((self.cell, self.at(stmt.range()).start()));
                         continue;
                     }
-                    let bound = alias.asname.as_ref().map_or(full, |a| a.id.as_str());
+                    let bound = alias
+                        .asname
+                        .as_ref()
+                        .map_or(&alias.name.id, |a| &a.id)
+                        .clone();
                     if module == "__future__" {
                         if full == "annotations" {
                             self.future_annotations = true;
@@ -813,7 +818,7 @@ impl<'a> Builder<'a> {
                 explicit_export,
                 ..BindingFlags::default()
             };
-            let id = self.add_binding(bound, alias.range, stmt.range(), kind, flags);
+            let id = self.add_binding(&bound, alias.range, stmt.range(), kind, flags);
             self.model.bindings[id].import = Some((import_id, index));
         }
     }
@@ -864,7 +869,7 @@ impl<'a> Builder<'a> {
                         Some(previous) => {
                             self.model.scopes[scope]
                                 .names
-                                .insert(name.id.to_string(), previous);
+                                .insert(name.id.clone(), previous);
                         }
                         None => {
                             let unbound = self.add_binding(
@@ -930,7 +935,7 @@ impl<'a> Builder<'a> {
                 {
                     let range = TextRange::at(command.start() + at, len);
                     self.add_binding(
-                        name,
+                        &Name::new(name),
                         range,
                         command.range(),
                         BindingKind::Assignment,
@@ -951,7 +956,7 @@ impl<'a> Builder<'a> {
                 for element in elts {
                     if let Expr::StringLiteral(literal) = element {
                         self.exports.push((
-                            literal.value.to_str().to_owned(),
+                            Name::new(literal.value.to_str()),
                             self.cell,
                             self.at(literal.range),
                         ));
@@ -959,7 +964,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Expr::StringLiteral(literal) => self.exports.push((
-                literal.value.to_str().to_owned(),
+                Name::new(literal.value.to_str()),
                 self.cell,
                 self.at(literal.range),
             )),
@@ -1055,7 +1060,7 @@ impl<'a> Builder<'a> {
 
         // `__all__` entries are uses of the names at the end of the notebook.
         for (name, cell, range) in std::mem::take(&mut self.exports) {
-            if let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(&name)
+            if let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(name.as_str())
                 && !self.model.bindings[binding].kind.is_unbound()
             {
                 self.model.references.push(Reference {
@@ -1401,9 +1406,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
                                 ..BindingFlags::default()
                             },
                         );
-                        self.model.scopes[self.scope]
-                            .globals
-                            .push(name.id.to_string());
+                        self.model.scopes[self.scope].globals.push(name.id.clone());
                     }
                 }
             }

@@ -37,6 +37,7 @@ mod tests;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use ruff_python_ast::name::Name;
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::context::Context;
@@ -78,9 +79,9 @@ pub struct Scope {
     /// The enclosing scope (`None` for the module).
     pub parent: Option<ScopeId>,
     /// The binding each name currently has (at the end of the analysis: the live bindings).
-    pub names: HashMap<String, BindingId>,
+    pub names: HashMap<Name, BindingId>,
     /// Names declared `global` in this scope.
-    pub globals: Vec<String>,
+    pub globals: Vec<Name>,
     /// The scope calls `locals()`: every local may be used.
     pub uses_locals: bool,
 }
@@ -223,7 +224,7 @@ pub struct SimpleAssignment {
 #[derive(Debug, Clone)]
 pub struct Binding {
     /// The bound name.
-    pub name: String,
+    pub name: Name,
     /// What bound it.
     pub kind: BindingKind,
     /// The scope it lives in.
@@ -266,7 +267,7 @@ impl Binding {
 #[derive(Debug, Clone)]
 pub struct Reference {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index.
     pub cell: usize,
     /// The range in the cell's code.
@@ -299,7 +300,7 @@ pub struct ImportStatement {
 #[derive(Debug, Clone)]
 pub struct UndefinedName {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index.
     pub cell: usize,
     /// The range in the cell's code.
@@ -314,7 +315,7 @@ pub struct UndefinedName {
 #[derive(Debug, Clone)]
 pub struct DefinedLater {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index of the use.
     pub cell: usize,
     /// The range of the use in the cell's code.

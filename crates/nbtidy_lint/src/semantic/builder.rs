@@ -1,6 +1,6 @@
 //! Walks the Python cells in notebook order and builds the [`SemanticModel`].
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use nbtidy_notebook::CodeKind;
 use ruff_python_ast::name::Name;
@@ -12,6 +12,7 @@ use ruff_python_ast::{
 };
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashMap;
 
 use super::builtins::{is_builtin, is_class_builtin};
 use super::{
@@ -23,7 +24,7 @@ use crate::context::{CellKind, Context};
 
 /// `%time` / `%timeit` statements re-parsed as Python: (cell, start of the escape command) ->
 /// (offset of the statement in the cell, its syntax tree).
-type MagicCode = HashMap<(usize, TextSize), (TextSize, Parsed<ModModule>)>;
+type MagicCode = FxHashMap<(usize, TextSize), (TextSize, Parsed<ModModule>)>;
 
 /// Builds the model of a notebook.
 pub(super) fn build(context: &Context<'_>) -> SemanticModel {
@@ -99,7 +100,7 @@ fn magic_code(context: &Context<'_>) -> MagicCode {
             statement_visitor::walk_stmt(self, stmt);
         }
     }
-    let mut out = MagicCode::new();
+    let mut out = MagicCode::default();
     for cell in context.cells() {
         let Some(parsed) = cell.parsed() else {
             continue;

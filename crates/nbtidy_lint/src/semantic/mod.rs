@@ -34,11 +34,11 @@ pub mod builtins;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use ruff_python_ast::name::Name;
 use ruff_text_size::{TextRange, TextSize};
+use rustc_hash::FxHashMap;
 
 use crate::context::Context;
 
@@ -79,7 +79,8 @@ pub struct Scope {
     /// The enclosing scope (`None` for the module).
     pub parent: Option<ScopeId>,
     /// The binding each name currently has (at the end of the analysis: the live bindings).
-    pub names: HashMap<Name, BindingId>,
+    /// Its iteration order is arbitrary: [`SemanticModel::live_bindings`] gives them in order.
+    pub names: FxHashMap<Name, BindingId>,
     /// Names declared `global` in this scope.
     pub globals: Vec<Name>,
     /// The scope calls `locals()`: every local may be used.
@@ -91,7 +92,7 @@ impl Scope {
         Scope {
             kind,
             parent,
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             globals: Vec::new(),
             uses_locals: false,
         }
@@ -367,10 +368,13 @@ impl SemanticModel {
         !self.broken_cells.contains(&cell)
     }
 
-    /// The live bindings of a scope (at the end of the notebook), sorted by position.
+    /// The live bindings of a scope (at the end of the notebook), sorted by position (then by
+    /// id, so that the order never depends on the map's).
     pub fn live_bindings(&self, scope: ScopeId) -> Vec<BindingId> {
         let mut ids: Vec<BindingId> = self.scopes[scope].names.values().copied().collect();
-        ids.sort_by_key(|&id| (self.bindings[id].cell, self.bindings[id].range.start()));
+        ids.sort_unstable_by_key(|&id| {
+            (self.bindings[id].cell, self.bindings[id].range.start(), id)
+        });
         ids
     }
 

@@ -744,7 +744,7 @@ impl<'a> Builder<'a> {
         );
     }
 
-    fn visit_import(&mut self, stmt: &'a Stmt, names: &'a [ast::Alias], module: Option<String>) {
+    fn visit_import(&mut self, stmt: &'a Stmt, names: &'a [ast::Alias], module: Option<Name>) {
         let import_id = self.model.imports.len();
         let body = self.bodies.last().copied().unwrap_or_default();
         let at_root = self.bodies.len() <= 1;
@@ -764,19 +764,19 @@ impl<'a> Builder<'a> {
                     Some(asname) => (
                         asname.id.clone(),
                         BindingKind::Import {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                     None if full.contains('.') => (
                         Name::new(full.split('.').next().unwrap_or(full)),
                         BindingKind::SubmoduleImport {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                     None => (
                         alias.name.id.clone(),
                         BindingKind::Import {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                 },
@@ -785,7 +785,7 @@ impl<'a> Builder<'a> {
                         self.model.star_imports.push(StarImport {
                             cell: self.cell,
                             range: self.at(stmt.range()),
-                            module: module.clone(),
+                            module: module.to_string(),
                         });
                         self.suppressions
                             .push((self.cell, self.at(stmt.range()).start()));
@@ -806,9 +806,9 @@ impl<'a> Builder<'a> {
                             bound,
                             BindingKind::FromImport {
                                 qualified: if module.ends_with('.') {
-                                    format!("{module}{full}")
+                                    Name::concat(&[module.as_str(), full])
                                 } else {
-                                    format!("{module}.{full}")
+                                    Name::concat(&[module.as_str(), ".", full])
                                 },
                             },
                         )
@@ -1387,11 +1387,15 @@ impl<'a> Visitor<'a> for Builder<'a> {
             Stmt::Try(try_stmt) => self.visit_try(try_stmt),
             Stmt::Import(import) => self.visit_import(stmt, &import.names, None),
             Stmt::ImportFrom(import) => {
-                let module = format!(
-                    "{}{}",
-                    ".".repeat(import.level as usize),
-                    import.module.as_ref().map_or("", |m| m.id.as_str())
-                );
+                let module = match (import.level, &import.module) {
+                    (0, Some(module)) => module.id.clone(),
+                    (0, None) => Name::empty(),
+                    (level, module) => {
+                        let mut dots = ".".repeat(level as usize);
+                        dots.push_str(module.as_ref().map_or("", |m| m.id.as_str()));
+                        Name::from(dots)
+                    }
+                };
                 self.visit_import(stmt, &import.names, Some(module));
             }
             Stmt::Global(global) => {

@@ -110,17 +110,17 @@ pub enum BindingKind {
     /// `import a` or `import a.b as c` (`qualified`: `a`, `a.b`).
     Import {
         /// The imported module.
-        qualified: String,
+        qualified: Name,
     },
     /// `import a.b` (binds `a`; `qualified`: `a.b`).
     SubmoduleImport {
         /// The imported module.
-        qualified: String,
+        qualified: Name,
     },
     /// `from m import x [as y]` (`qualified`: `m.x`).
     FromImport {
         /// The module and member (`m.x`, `.m.x` for relative imports).
-        qualified: String,
+        qualified: Name,
     },
     /// `from __future__ import x`.
     FutureImport,

@@ -13,6 +13,7 @@ use ruff_python_ast::{
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::builtins::{is_builtin, is_class_builtin};
 use super::{
@@ -347,7 +348,7 @@ impl<'a> Builder<'a> {
         flags.in_import_error_try = self.in_import_error_try > 0;
         let id = self.model.bindings.len();
         let previous = self.model.scopes[scope].names.get(name.as_str()).copied();
-        let mut references = Vec::new();
+        let mut references = SmallVec::new();
         let mut shadows_outer = None;
         if let Some(previous) = previous {
             let old = &self.model.bindings[previous];

@@ -39,6 +39,7 @@ use std::rc::Rc;
 use ruff_python_ast::name::Name;
 use ruff_text_size::{TextRange, TextSize};
 use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::context::Context;
 
@@ -248,7 +249,7 @@ pub struct Binding {
     pub shadows_outer: Option<BindingId>,
     /// The references that resolved to it (or to the binding it replaced, as pyflakes counts
     /// a rebinding as used when the old one was).
-    pub references: Vec<ReferenceId>,
+    pub references: SmallVec<[ReferenceId; 4]>,
     /// For imports: the statement and the position of the alias in it.
     pub import: Option<(ImportId, usize)>,
     /// For `x = value` / `x: T = value` with a single name target.

@@ -239,13 +239,20 @@ struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     fn new(context: &'a Context<'_>, magic: &'a MagicCode) -> Self {
+        let texts: Vec<&str> = context.cells().iter().map(|cell| cell.text()).collect();
+        // Notebooks have a binding and a load every 40-45 bytes of code or so: starting with
+        // room for some of them saves the first few doublings of these vectors (capped, for
+        // cells holding big literals).
+        let estimate = (texts.iter().map(|text| text.len()).sum::<usize>() / 64).min(4096);
         let model = SemanticModel {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
+            bindings: Vec::with_capacity(estimate),
+            references: Vec::with_capacity(estimate),
             ..SemanticModel::default()
         };
         Builder {
             model,
-            texts: context.cells().iter().map(|cell| cell.text()).collect(),
+            texts,
             magic,
             cell: 0,
             offset: TextSize::default(),

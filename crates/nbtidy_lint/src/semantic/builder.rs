@@ -1,6 +1,7 @@
 //! Walks the Python cells in notebook order and builds the [`SemanticModel`].
 
 use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
 
 use nbtidy_notebook::CodeKind;
 use ruff_python_ast::name::Name;
@@ -354,7 +355,15 @@ impl<'a> Builder<'a> {
         flags.deferred = !self.executing;
         flags.in_import_error_try = self.in_import_error_try > 0;
         let id = self.model.bindings.len();
-        let previous = self.model.scopes[scope].names.get(name.as_str()).copied();
+        // One probe of the map: the new binding replaces the name's previous one, if any (nothing
+        // below looks at this scope's map, only at enclosing scopes').
+        let previous = match self.model.scopes[scope].names.entry(name.clone()) {
+            Entry::Occupied(mut slot) => Some(slot.insert(id)),
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+                None
+            }
+        };
         let mut references = SmallVec::new();
         let mut shadows_outer = None;
         if let Some(previous) = previous {
@@ -396,7 +405,6 @@ impl<'a> Builder<'a> {
             assignment: None,
             except_as: None,
         });
-        self.model.scopes[scope].names.insert(name.clone(), id);
         id
     }
 

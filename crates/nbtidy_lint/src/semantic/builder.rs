@@ -245,8 +245,10 @@ impl<'a> Builder<'a> {
         // room for some of them saves the first few doublings of these vectors (capped, for
         // cells holding big literals).
         let estimate = (texts.iter().map(|text| text.len()).sum::<usize>() / 64).min(4096);
+        let mut module = Scope::new(ScopeKind::Module, None);
+        module.names.reserve(estimate / 4);
         let model = SemanticModel {
-            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            scopes: vec![module],
             bindings: Vec::with_capacity(estimate),
             references: Vec::with_capacity(estimate),
             ..SemanticModel::default()

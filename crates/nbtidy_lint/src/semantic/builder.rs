@@ -1,8 +1,10 @@
 //! Walks the Python cells in notebook order and builds the [`SemanticModel`].
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
 
 use nbtidy_notebook::CodeKind;
+use ruff_python_ast::name::Name;
 use ruff_python_ast::statement_visitor::{self, StatementVisitor};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
@@ -11,6 +13,8 @@ use ruff_python_ast::{
 };
 use ruff_python_parser::Parsed;
 use ruff_text_size::{Ranged, TextRange, TextSize};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use super::builtins::{is_builtin, is_class_builtin};
 use super::{
@@ -22,7 +26,7 @@ use crate::context::{CellKind, Context};
 
 /// `%time` / `%timeit` statements re-parsed as Python: (cell, start of the escape command) ->
 /// (offset of the statement in the cell, its syntax tree).
-type MagicCode = HashMap<(usize, TextSize), (TextSize, Parsed<ModModule>)>;
+type MagicCode = FxHashMap<(usize, TextSize), (TextSize, Parsed<ModModule>)>;
 
 /// Builds the model of a notebook.
 pub(super) fn build(context: &Context<'_>) -> SemanticModel {
@@ -98,7 +102,7 @@ fn magic_code(context: &Context<'_>) -> MagicCode {
             statement_visitor::walk_stmt(self, stmt);
         }
     }
-    let mut out = MagicCode::new();
+    let mut out = MagicCode::default();
     for cell in context.cells() {
         let Some(parsed) = cell.parsed() else {
             continue;
@@ -231,18 +235,27 @@ struct Builder<'a> {
     deferred: VecDeque<Deferred<'a>>,
     pending: Vec<Pending>,
     suppressions: Vec<(usize, TextSize)>,
-    exports: Vec<(String, usize, TextRange)>,
+    exports: Vec<(Name, usize, TextRange)>,
 }
 
 impl<'a> Builder<'a> {
     fn new(context: &'a Context<'_>, magic: &'a MagicCode) -> Self {
+        let texts: Vec<&str> = context.cells().iter().map(|cell| cell.text()).collect();
+        // Notebooks have a binding and a load every 40-45 bytes of code or so: starting with
+        // room for some of them saves the first few doublings of these vectors (capped, for
+        // cells holding big literals).
+        let estimate = (texts.iter().map(|text| text.len()).sum::<usize>() / 64).min(4096);
+        let mut module = Scope::new(ScopeKind::Module, None);
+        module.names.reserve(estimate / 4);
         let model = SemanticModel {
-            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            scopes: vec![module],
+            bindings: Vec::with_capacity(estimate),
+            references: Vec::with_capacity(estimate),
             ..SemanticModel::default()
         };
         Builder {
             model,
-            texts: context.cells().iter().map(|cell| cell.text()).collect(),
+            texts,
             magic,
             cell: 0,
             offset: TextSize::default(),
@@ -322,7 +335,7 @@ impl<'a> Builder<'a> {
 
     fn add_binding(
         &mut self,
-        name: &str,
+        name: &Name,
         range: TextRange,
         statement: TextRange,
         kind: BindingKind,
@@ -344,8 +357,16 @@ impl<'a> Builder<'a> {
         flags.deferred = !self.executing;
         flags.in_import_error_try = self.in_import_error_try > 0;
         let id = self.model.bindings.len();
-        let previous = self.model.scopes[scope].names.get(name).copied();
-        let mut references = Vec::new();
+        // One probe of the map: the new binding replaces the name's previous one, if any (nothing
+        // below looks at this scope's map, only at enclosing scopes').
+        let previous = match self.model.scopes[scope].names.entry(name.clone()) {
+            Entry::Occupied(mut slot) => Some(slot.insert(id)),
+            Entry::Vacant(slot) => {
+                slot.insert(id);
+                None
+            }
+        };
+        let mut references = SmallVec::new();
         let mut shadows_outer = None;
         if let Some(previous) = previous {
             let old = &self.model.bindings[previous];
@@ -362,7 +383,7 @@ impl<'a> Builder<'a> {
             while let Some(outer_id) = outer {
                 let outer_scope = &self.model.scopes[outer_id];
                 if matches!(outer_scope.kind, ScopeKind::Function | ScopeKind::Module)
-                    && let Some(&found) = outer_scope.names.get(name)
+                    && let Some(&found) = outer_scope.names.get(name.as_str())
                 {
                     shadows_outer = Some(found);
                     break;
@@ -371,7 +392,7 @@ impl<'a> Builder<'a> {
             }
         }
         self.model.bindings.push(Binding {
-            name: name.to_owned(),
+            name: name.clone(),
             kind,
             scope,
             cell: self.cell,
@@ -386,7 +407,6 @@ impl<'a> Builder<'a> {
             assignment: None,
             except_as: None,
         });
-        self.model.scopes[scope].names.insert(name.to_owned(), id);
         id
     }
 
@@ -445,7 +465,7 @@ impl<'a> Builder<'a> {
 
     // ----- references -----
 
-    fn resolve_load(&mut self, name: &str, range: TextRange) {
+    fn resolve_load(&mut self, name: &Name, range: TextRange) {
         if name.is_empty() {
             return;
         }
@@ -465,7 +485,7 @@ impl<'a> Builder<'a> {
                     self.push_reference(name, range, None);
                     return;
                 }
-                if let Some(&binding) = scope.names.get(name) {
+                if let Some(&binding) = scope.names.get(name.as_str()) {
                     match self.model.bindings[binding].kind {
                         BindingKind::Global => {
                             scope_id = MODULE_SCOPE;
@@ -508,7 +528,7 @@ impl<'a> Builder<'a> {
             self.pending.push(Pending { reference });
         } else {
             self.model.undefined.push(UndefinedName {
-                name: name.to_owned(),
+                name: name.clone(),
                 cell: self.cell,
                 range,
                 suppressed: false,
@@ -620,12 +640,12 @@ impl<'a> Builder<'a> {
 
     fn push_reference(
         &mut self,
-        name: &str,
+        name: &Name,
         range: TextRange,
         binding: Option<BindingId>,
     ) -> usize {
         self.model.references.push(Reference {
-            name: name.to_owned(),
+            name: name.clone(),
             cell: self.cell,
             range,
             binding,
@@ -742,7 +762,7 @@ impl<'a> Builder<'a> {
         );
     }
 
-    fn visit_import(&mut self, stmt: &'a Stmt, names: &'a [ast::Alias], module: Option<String>) {
+    fn visit_import(&mut self, stmt: &'a Stmt, names: &'a [ast::Alias], module: Option<Name>) {
         let import_id = self.model.imports.len();
         let body = self.bodies.last().copied().unwrap_or_default();
         let at_root = self.bodies.len() <= 1;
@@ -760,21 +780,21 @@ impl<'a> Builder<'a> {
             let (bound, kind) = match &module {
                 None => match &alias.asname {
                     Some(asname) => (
-                        asname.id.as_str(),
+                        asname.id.clone(),
                         BindingKind::Import {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                     None if full.contains('.') => (
-                        full.split('.').next().unwrap_or(full),
+                        Name::new(full.split('.').next().unwrap_or(full)),
                         BindingKind::SubmoduleImport {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                     None => (
-                        full,
+                        alias.name.id.clone(),
                         BindingKind::Import {
-                            qualified: full.to_owned(),
+                            qualified: alias.name.id.clone(),
                         },
                     ),
                 },
@@ -783,13 +803,17 @@ impl<'a> Builder<'a> {
                         self.model.star_imports.push(StarImport {
                             cell: self.cell,
                             range: self.at(stmt.range()),
-                            module: module.clone(),
+                            module: module.to_string(),
                         });
                         self.suppressions
                             .push((self.cell, self.at(stmt.range()).start()));
                         continue;
                     }
-                    let bound = alias.asname.as_ref().map_or(full, |a| a.id.as_str());
+                    let bound = alias
+                        .asname
+                        .as_ref()
+                        .map_or(&alias.name.id, |a| &a.id)
+                        .clone();
                     if module == "__future__" {
                         if full == "annotations" {
                             self.future_annotations = true;
@@ -800,9 +824,9 @@ impl<'a> Builder<'a> {
                             bound,
                             BindingKind::FromImport {
                                 qualified: if module.ends_with('.') {
-                                    format!("{module}{full}")
+                                    Name::concat(&[module.as_str(), full])
                                 } else {
-                                    format!("{module}.{full}")
+                                    Name::concat(&[module.as_str(), ".", full])
                                 },
                             },
                         )
@@ -813,7 +837,7 @@ impl<'a> Builder<'a> {
                 explicit_export,
                 ..BindingFlags::default()
             };
-            let id = self.add_binding(bound, alias.range, stmt.range(), kind, flags);
+            let id = self.add_binding(&bound, alias.range, stmt.range(), kind, flags);
             self.model.bindings[id].import = Some((import_id, index));
         }
     }
@@ -864,7 +888,7 @@ impl<'a> Builder<'a> {
                         Some(previous) => {
                             self.model.scopes[scope]
                                 .names
-                                .insert(name.id.to_string(), previous);
+                                .insert(name.id.clone(), previous);
                         }
                         None => {
                             let unbound = self.add_binding(
@@ -930,7 +954,7 @@ impl<'a> Builder<'a> {
                 {
                     let range = TextRange::at(command.start() + at, len);
                     self.add_binding(
-                        name,
+                        &Name::new(name),
                         range,
                         command.range(),
                         BindingKind::Assignment,
@@ -951,7 +975,7 @@ impl<'a> Builder<'a> {
                 for element in elts {
                     if let Expr::StringLiteral(literal) = element {
                         self.exports.push((
-                            literal.value.to_str().to_owned(),
+                            Name::new(literal.value.to_str()),
                             self.cell,
                             self.at(literal.range),
                         ));
@@ -959,7 +983,7 @@ impl<'a> Builder<'a> {
                 }
             }
             Expr::StringLiteral(literal) => self.exports.push((
-                literal.value.to_str().to_owned(),
+                Name::new(literal.value.to_str()),
                 self.cell,
                 self.at(literal.range),
             )),
@@ -1055,7 +1079,7 @@ impl<'a> Builder<'a> {
 
         // `__all__` entries are uses of the names at the end of the notebook.
         for (name, cell, range) in std::mem::take(&mut self.exports) {
-            if let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(&name)
+            if let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(name.as_str())
                 && !self.model.bindings[binding].kind.is_unbound()
             {
                 self.model.references.push(Reference {
@@ -1381,11 +1405,15 @@ impl<'a> Visitor<'a> for Builder<'a> {
             Stmt::Try(try_stmt) => self.visit_try(try_stmt),
             Stmt::Import(import) => self.visit_import(stmt, &import.names, None),
             Stmt::ImportFrom(import) => {
-                let module = format!(
-                    "{}{}",
-                    ".".repeat(import.level as usize),
-                    import.module.as_ref().map_or("", |m| m.id.as_str())
-                );
+                let module = match (import.level, &import.module) {
+                    (0, Some(module)) => module.id.clone(),
+                    (0, None) => Name::empty(),
+                    (level, module) => {
+                        let mut dots = ".".repeat(level as usize);
+                        dots.push_str(module.as_ref().map_or("", |m| m.id.as_str()));
+                        Name::from(dots)
+                    }
+                };
                 self.visit_import(stmt, &import.names, Some(module));
             }
             Stmt::Global(global) => {
@@ -1401,9 +1429,7 @@ impl<'a> Visitor<'a> for Builder<'a> {
                                 ..BindingFlags::default()
                             },
                         );
-                        self.model.scopes[self.scope]
-                            .globals
-                            .push(name.id.to_string());
+                        self.model.scopes[self.scope].globals.push(name.id.clone());
                     }
                 }
             }

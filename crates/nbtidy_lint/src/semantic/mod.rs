@@ -34,10 +34,12 @@ pub mod builtins;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::rc::Rc;
 
+use ruff_python_ast::name::Name;
 use ruff_text_size::{TextRange, TextSize};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
 
 use crate::context::Context;
 
@@ -78,9 +80,10 @@ pub struct Scope {
     /// The enclosing scope (`None` for the module).
     pub parent: Option<ScopeId>,
     /// The binding each name currently has (at the end of the analysis: the live bindings).
-    pub names: HashMap<String, BindingId>,
+    /// Its iteration order is arbitrary: [`SemanticModel::live_bindings`] gives them in order.
+    pub names: FxHashMap<Name, BindingId>,
     /// Names declared `global` in this scope.
-    pub globals: Vec<String>,
+    pub globals: Vec<Name>,
     /// The scope calls `locals()`: every local may be used.
     pub uses_locals: bool,
 }
@@ -90,7 +93,7 @@ impl Scope {
         Scope {
             kind,
             parent,
-            names: HashMap::new(),
+            names: FxHashMap::default(),
             globals: Vec::new(),
             uses_locals: false,
         }
@@ -108,17 +111,17 @@ pub enum BindingKind {
     /// `import a` or `import a.b as c` (`qualified`: `a`, `a.b`).
     Import {
         /// The imported module.
-        qualified: String,
+        qualified: Name,
     },
     /// `import a.b` (binds `a`; `qualified`: `a.b`).
     SubmoduleImport {
         /// The imported module.
-        qualified: String,
+        qualified: Name,
     },
     /// `from m import x [as y]` (`qualified`: `m.x`).
     FromImport {
         /// The module and member (`m.x`, `.m.x` for relative imports).
-        qualified: String,
+        qualified: Name,
     },
     /// `from __future__ import x`.
     FutureImport,
@@ -223,7 +226,7 @@ pub struct SimpleAssignment {
 #[derive(Debug, Clone)]
 pub struct Binding {
     /// The bound name.
-    pub name: String,
+    pub name: Name,
     /// What bound it.
     pub kind: BindingKind,
     /// The scope it lives in.
@@ -246,7 +249,7 @@ pub struct Binding {
     pub shadows_outer: Option<BindingId>,
     /// The references that resolved to it (or to the binding it replaced, as pyflakes counts
     /// a rebinding as used when the old one was).
-    pub references: Vec<ReferenceId>,
+    pub references: SmallVec<[ReferenceId; 4]>,
     /// For imports: the statement and the position of the alias in it.
     pub import: Option<(ImportId, usize)>,
     /// For `x = value` / `x: T = value` with a single name target.
@@ -266,7 +269,7 @@ impl Binding {
 #[derive(Debug, Clone)]
 pub struct Reference {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index.
     pub cell: usize,
     /// The range in the cell's code.
@@ -299,7 +302,7 @@ pub struct ImportStatement {
 #[derive(Debug, Clone)]
 pub struct UndefinedName {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index.
     pub cell: usize,
     /// The range in the cell's code.
@@ -314,7 +317,7 @@ pub struct UndefinedName {
 #[derive(Debug, Clone)]
 pub struct DefinedLater {
     /// The name.
-    pub name: String,
+    pub name: Name,
     /// 0-based cell index of the use.
     pub cell: usize,
     /// The range of the use in the cell's code.
@@ -366,10 +369,13 @@ impl SemanticModel {
         !self.broken_cells.contains(&cell)
     }
 
-    /// The live bindings of a scope (at the end of the notebook), sorted by position.
+    /// The live bindings of a scope (at the end of the notebook), sorted by position (then by
+    /// id, so that the order never depends on the map's).
     pub fn live_bindings(&self, scope: ScopeId) -> Vec<BindingId> {
         let mut ids: Vec<BindingId> = self.scopes[scope].names.values().copied().collect();
-        ids.sort_by_key(|&id| (self.bindings[id].cell, self.bindings[id].range.start()));
+        ids.sort_unstable_by_key(|&id| {
+            (self.bindings[id].cell, self.bindings[id].range.start(), id)
+        });
         ids
     }
 

@@ -17,6 +17,26 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     panic::install_hook();
+    // Parsing, formatting and linting recurse once per level of a cell's nesting, which
+    // `nbtidy_python` bounds; every thread that does it gets the stack that bound needs (reserved
+    // address space: only what a deep cell uses is touched).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(nbtidy_python::STACK_SIZE)
+        .build_global();
+    match std::thread::Builder::new()
+        .name("nbtidy".to_owned())
+        .stack_size(nbtidy_python::STACK_SIZE)
+        .spawn(run)
+    {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or(ExitCode::from(ExitStatus::Error as u8)),
+        // No thread (a tight `ulimit -v`): run here, with the main thread's stack.
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
     let args = args::Args::parse();
     // Notebooks are isolated one by one (`commands::for_each_notebook`); this catches the rest.
     let result = panic::catch(|| match args.command {

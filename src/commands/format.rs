@@ -290,6 +290,16 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
                 column,
                 format!("syntax error, cell left unchanged: {message}"),
             )),
+            Err(FormatError::TooDeep {
+                row,
+                column,
+                message,
+            }) => result.skipped.push((
+                number,
+                row,
+                column,
+                format!("{message}; cell left unchanged"),
+            )),
             Err(err @ FormatError::Internal(_)) => {
                 result
                     .skipped

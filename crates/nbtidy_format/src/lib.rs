@@ -12,12 +12,14 @@
 //!    returned (an error is).
 
 use nbtidy_config::{FormatSettings, IndentStyle, LineLength, MagicTrailingComma, QuoteStyle};
+pub use nbtidy_python::row_column;
+use nbtidy_python::{ParseError, parse_cell};
 use ruff_formatter::printer::LineEnding;
 use ruff_formatter::{IndentWidth, LineWidth};
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
 use ruff_python_ast::{Expr, IpyEscapeKind, Mod, PySourceType, PythonVersion, Stmt};
 use ruff_python_formatter::{PyFormatOptions, format_module_ast};
-use ruff_python_parser::{ParseOptions, Parsed, parse};
+use ruff_python_parser::Parsed;
 use ruff_python_trivia::{SimpleTokenKind, SimpleTokenizer, TriviaRanges};
 use ruff_text_size::Ranged;
 
@@ -32,6 +34,17 @@ pub enum FormatError {
         /// 1-based column (in characters) in the line.
         column: usize,
         /// The parser's message.
+        message: String,
+    },
+    /// The cell's code is nested too deeply to be parsed safely (see [`nbtidy_python::MAX_NESTING`]);
+    /// the cell is left as it is.
+    #[error("{row}:{column}: {message}")]
+    TooDeep {
+        /// 1-based line in the cell.
+        row: usize,
+        /// 1-based column (in characters) in the line.
+        column: usize,
+        /// What is wrong.
         message: String,
     },
     /// The formatter failed, or produced code that does not parse (a formatter bug; the cell is
@@ -100,7 +113,7 @@ impl CellFormatter {
         let crlf = code.contains("\r\n");
         input.push_str(if crlf { "\r\n" } else { "\n" });
 
-        let parsed = parse_cell(&input).map_err(|err| err.into_format_error(code))?;
+        let parsed = parse_cell(&input).map_err(|err| format_error(err, code))?;
         let keep_semicolon = ends_with_semicolon(&parsed, &input);
 
         let options = self.options.clone().with_line_ending(if crlf {
@@ -135,11 +148,16 @@ impl CellFormatter {
             return Ok(None);
         }
 
-        let reparsed = parse_cell(&output).map_err(|err| {
-            FormatError::Internal(format!(
-                "the formatted code does not parse ({})",
-                err.message
-            ))
+        let reparsed = parse_cell(&output).map_err(|err| match err {
+            // Wrapping can add parentheses: a cell just under the limit may come out over it.
+            ParseError::TooDeep(deep) => FormatError::TooDeep {
+                row: 1,
+                column: 1,
+                message: format!("formatted, the code would be {deep}"),
+            },
+            ParseError::Syntax { message, .. } => {
+                FormatError::Internal(format!("the formatted code does not parse ({message})"))
+            }
         })?;
         let escapes = escape_commands(&parsed);
         if !escapes.is_empty() {
@@ -160,7 +178,7 @@ impl CellFormatter {
             parse_cell(&output).map_err(|err| {
                 FormatError::Internal(format!(
                     "restoring the trailing semicolon broke the code ({})",
-                    err.message
+                    err.message()
                 ))
             })?;
         }
@@ -179,46 +197,23 @@ impl CellFormatter {
 pub fn check_parses(code: &str) -> Result<(), FormatError> {
     parse_cell(code)
         .map(|_| ())
-        .map_err(|err| err.into_format_error(code))
+        .map_err(|err| format_error(err, code))
 }
 
-struct CellParseError {
-    offset: usize,
-    message: String,
-}
-
-impl CellParseError {
-    fn into_format_error(self, code: &str) -> FormatError {
-        let (row, column) = row_column(code, self.offset);
-        FormatError::Syntax {
+/// A parse error as a [`FormatError`] with its row and column in `code`.
+fn format_error(err: ParseError, code: &str) -> FormatError {
+    let (row, column) = row_column(code, err.offset());
+    match err {
+        ParseError::TooDeep(deep) => FormatError::TooDeep {
             row,
             column,
-            message: self.message,
-        }
-    }
-}
-
-/// Parses cell code with IPython syntax.
-///
-/// ruff's parser panics on some invalid code in notebook mode: after mismatched brackets
-/// (`x = [1)`), a line starting with an IPython escape other than `%` or `!` (`, y`, `;f`, `/f`)
-/// reaches an `unreachable!` (ruff_python_parser 0.0.10, `parse_ipython_escape_command_expression`).
-/// Such code is parsed again as plain Python, which reports the syntax error instead.
-fn parse_cell(code: &str) -> Result<Parsed<Mod>, CellParseError> {
-    let parse_as = |source_type| {
-        parse(code, ParseOptions::from(source_type)).map_err(|err| CellParseError {
-            offset: err.location.start().to_usize(),
-            message: err.error.to_string(),
-        })
-    };
-    match std::panic::catch_unwind(|| parse_as(PySourceType::Ipynb)) {
-        Ok(result) => result,
-        Err(_) => Err(parse_as(PySourceType::Python)
-            .err()
-            .unwrap_or_else(|| CellParseError {
-                offset: 0,
-                message: "the IPython parser failed on this cell".to_owned(),
-            })),
+            message: deep.to_string(),
+        },
+        ParseError::Syntax { message, .. } => FormatError::Syntax {
+            row,
+            column,
+            message,
+        },
     }
 }
 
@@ -281,22 +276,6 @@ fn ends_with_semicolon(parsed: &Parsed<Mod>, source: &str) -> bool {
         .take_while(|token| !token.kind().is_comment())
         .filter(|token| !token.kind().is_trivia());
     matches!(tokens.next(), Some(token) if token.kind() == SimpleTokenKind::Semi)
-}
-
-/// 1-based row and column (in characters) of a byte offset; `\r\n`, `\n` and `\r` end lines.
-pub fn row_column(code: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(code.len());
-    let before = &code[..offset];
-    let mut row = 1;
-    let mut line_start = 0;
-    let bytes = before.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            row += 1;
-            line_start = i + 1;
-        }
-    }
-    (row, before[line_start..].chars().count() + 1)
 }
 
 #[cfg(test)]

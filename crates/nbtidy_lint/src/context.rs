@@ -7,19 +7,21 @@ use std::path::Path;
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Diagnostic, Location, Position};
 use nbtidy_notebook::{CellType, CodeKind, Notebook, Span};
-use ruff_python_ast::{ModModule, PySourceType};
-use ruff_python_parser::{ParseOptions, Parsed};
+use nbtidy_python::TooDeep;
+use ruff_python_ast::ModModule;
+use ruff_python_parser::Parsed;
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::RuleMeta;
 use crate::rules::json_util::{self, Entry};
 
 /// A Python cell's parse, done on first use: rules that never look at Python (`--select NB`)
-/// never pay for parsing. Dereferences to the parse result.
+/// never pay for parsing. A cell nested too deeply to parse safely has no parse
+/// ([`LazyParse::get`] is `None`); `E999` reports it.
 #[derive(Debug)]
 pub struct LazyParse {
     text: Box<str>,
-    parsed: std::cell::OnceCell<Parsed<ModModule>>,
+    parsed: std::cell::OnceCell<Result<Parsed<ModModule>, TooDeep>>,
 }
 
 impl LazyParse {
@@ -29,33 +31,33 @@ impl LazyParse {
             parsed: std::cell::OnceCell::new(),
         }
     }
-}
 
-impl std::ops::Deref for LazyParse {
-    type Target = Parsed<ModModule>;
-
-    fn deref(&self) -> &Parsed<ModModule> {
+    fn result(&self) -> &Result<Parsed<ModModule>, TooDeep> {
         self.parsed.get_or_init(|| {
-            parse_cell(&self.text)
-                .try_into_module()
-                .expect("notebook mode parses modules")
+            parse_cell(&self.text).map(|parsed| {
+                parsed
+                    .try_into_module()
+                    .expect("notebook mode parses modules")
+            })
         })
+    }
+
+    /// The parse result (with or without syntax errors); `None` when the code is nested too
+    /// deeply to be parsed.
+    pub fn get(&self) -> Option<&Parsed<ModModule>> {
+        self.result().as_ref().ok()
+    }
+
+    /// Where the code is nested too deeply to be parsed, if it is.
+    pub fn too_deep(&self) -> Option<&TooDeep> {
+        self.result().as_ref().err()
     }
 }
 
-/// Parses cell code with IPython syntax, keeping syntax errors in the result.
-///
-/// ruff's parser panics on some invalid code in notebook mode: after mismatched brackets
-/// (`x = [1)`), a line starting with an IPython escape other than `%` or `!` (`, y`, `;f`, `/f`)
-/// reaches an `unreachable!` (ruff_python_parser 0.0.10, `parse_ipython_escape_command_expression`).
-/// Such code is parsed again as plain Python, which reports the syntax error instead.
-pub(crate) fn parse_cell(code: &str) -> Parsed<ruff_python_ast::Mod> {
-    std::panic::catch_unwind(|| {
-        ruff_python_parser::parse_unchecked(code, ParseOptions::from(PySourceType::Ipynb))
-    })
-    .unwrap_or_else(|_| {
-        ruff_python_parser::parse_unchecked(code, ParseOptions::from(PySourceType::Python))
-    })
+/// Parses cell code with IPython syntax, keeping syntax errors in the result; `Err` when it is
+/// nested too deeply (see `nbtidy_python`).
+pub(crate) fn parse_cell(code: &str) -> Result<Parsed<ruff_python_ast::Mod>, TooDeep> {
+    nbtidy_python::parse_cell_unchecked(code)
 }
 
 /// What kind of cell this is, for linting.
@@ -117,15 +119,27 @@ impl CellView<'_> {
     /// The parsed module when this is a Python cell without syntax errors.
     pub fn python(&self) -> Option<&ModModule> {
         match &self.kind {
-            CellKind::Python(parsed) if parsed.errors().is_empty() => Some(parsed.syntax()),
+            CellKind::Python(parsed) => parsed
+                .get()
+                .filter(|parsed| parsed.errors().is_empty())
+                .map(Parsed::syntax),
             _ => None,
         }
     }
 
-    /// The parse result of a Python cell (with or without errors). Parses on first use.
+    /// The parse result of a Python cell (with or without errors). Parses on first use. `None`
+    /// for other cells and for a Python cell nested too deeply to parse.
     pub fn parsed(&self) -> Option<&Parsed<ModModule>> {
         match &self.kind {
-            CellKind::Python(parsed) => Some(parsed),
+            CellKind::Python(parsed) => parsed.get(),
+            _ => None,
+        }
+    }
+
+    /// Where a Python cell is nested too deeply to be parsed, if it is.
+    pub fn too_deep(&self) -> Option<&TooDeep> {
+        match &self.kind {
+            CellKind::Python(parsed) => parsed.too_deep(),
             _ => None,
         }
     }

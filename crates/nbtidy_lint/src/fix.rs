@@ -153,7 +153,8 @@ pub fn fix_notebook(
             }
             out.push_str(&text[at..]);
             let parsed_before = view.parsed().is_some_and(|p| p.errors().is_empty());
-            let parses_after = crate::context::parse_cell(&out).errors().is_empty();
+            let parses_after =
+                crate::context::parse_cell(&out).is_ok_and(|parsed| parsed.errors().is_empty());
             if parsed_before && !parses_after {
                 broken_cells.insert(cell);
             } else {

@@ -9,7 +9,9 @@ use crate::rule::{FixAvailability, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Reports code cells whose Python does not parse (IPython syntax such as `!cmd`, `%magic`
-    /// and `obj?` is understood).
+    /// and `obj?` is understood), and cells nested too deeply to be parsed safely (more than
+    /// 2,000 levels of brackets, operators or blocks: CPython refuses them too). No other rule
+    /// checks such a cell.
     ///
     /// ## Why is this bad?
     /// A cell that does not parse fails when run, and no other rule can check it.
@@ -42,6 +44,16 @@ impl Rule for SyntaxError {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         for cell in context.cells() {
+            if let Some(deep) = cell.too_deep() {
+                let at = ruff_text_size::TextSize::try_from(deep.offset).unwrap_or_default();
+                out.push(context.code_diagnostic(
+                    &Self::META,
+                    format!("syntax error: {deep}"),
+                    cell.index,
+                    TextRange::at(at, 0.into()),
+                ));
+                continue;
+            }
             let Some(parsed) = cell.parsed() else {
                 continue;
             };

@@ -247,7 +247,8 @@ impl Rule for UnpinnedInstall {
             }
             match &cell.kind {
                 CellKind::Python(parsed) => {
-                    for token in parsed.tokens().iter() {
+                    let tokens = parsed.get().into_iter().flat_map(|p| p.tokens().iter());
+                    for token in tokens {
                         if token.kind() != TokenKind::IpyEscapeCommand {
                             continue;
                         }

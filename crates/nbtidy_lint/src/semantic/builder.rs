@@ -36,6 +36,11 @@ pub(super) fn build(context: &Context<'_>) -> SemanticModel {
         builder.cell = cell.index;
         match &cell.kind {
             CellKind::Python(parsed) => {
+                let Some(parsed) = parsed.get() else {
+                    // Nested too deeply to parse: like a broken cell, its names are unknown.
+                    builder.model.broken_cells.push(cell.index);
+                    continue;
+                };
                 let broken = !parsed.errors().is_empty();
                 if broken {
                     builder.model.broken_cells.push(cell.index);
@@ -116,7 +121,9 @@ fn magic_code(context: &Context<'_>) -> MagicCode {
             let Some((start, code)) = timed_statement(cell.text(), command) else {
                 continue;
             };
-            let parsed = crate::context::parse_cell(code);
+            let Ok(parsed) = crate::context::parse_cell(code) else {
+                continue;
+            };
             if let Some(module) = parsed.try_into_module()
                 && module.errors().is_empty()
             {

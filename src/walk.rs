@@ -7,6 +7,13 @@
 //! 3. `--exclude` globs are matched against the path relative to the walked directory and against
 //!    each of its components, so `--exclude drafts` and `--exclude 'drafts/*.ipynb'` both work.
 //! 4. The result is sorted and deduplicated, so output order never depends on thread timing.
+//! 5. Every problem is reported, never skipped silently: a directory that cannot be read, a path
+//!    too long for the system, an ignore file that cannot be read.
+//! 6. The ignore files the `ignore` crate will read (`.gitignore`, `.ignore`, `.git` and
+//!    `.git/info/exclude` of each directory and of the roots' ancestors, and git's global
+//!    configuration and excludes) are checked first with `nbtidy_fs::check_regular`: a FIFO or a
+//!    device there would block the walk or never end. A directory with such a file is not
+//!    walked, and the problem is an error.
 
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
@@ -46,27 +53,88 @@ pub struct Found {
     pub errors: Vec<String>,
 }
 
+/// The ignore files the `ignore` crate reads in a directory, relative to it.
+const IGNORE_FILES: [&str; 4] = [".gitignore", ".ignore", ".git", ".git/info/exclude"];
+
+/// A problem with an ignore file of `dir` that would make reading it block, never end or cost
+/// too much (`path: reason`).
+fn unsafe_ignore_file(dir: &Path) -> Option<String> {
+    IGNORE_FILES.iter().find_map(|name| {
+        let path = dir.join(name);
+        // `.git` is usually a directory (a worktree's is a file naming the real one).
+        if *name == ".git" && path.is_dir() {
+            return None;
+        }
+        hazard(&path)
+    })
+}
+
+/// `path: reason` when reading `path` would block, never end or cost too much. A file that
+/// cannot be read for another reason (permissions) is left to the `ignore` crate, which reports
+/// it (a directory's) or goes on without it (git's global files), as git does.
+fn hazard(path: &Path) -> Option<String> {
+    match nbtidy_fs::check_regular(path, nbtidy_fs::SETTINGS_LIMIT) {
+        Ok(_) | Err(nbtidy_fs::ReadError::Io(_)) => None,
+        Err(err) => Some(format!("{}: {err}", path.display())),
+    }
+}
+
+/// git's global files the `ignore` crate reads for `core.excludesFile` (and the default excludes
+/// file), when they are unsafe to read.
+fn unsafe_global_file() -> Option<String> {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .filter(|dir| dir.is_absolute())
+        .or_else(|| home.as_ref().map(|home| home.join(".config")));
+    let candidates = [
+        home.as_ref().map(|home| home.join(".gitconfig")),
+        config.as_ref().map(|dir| dir.join("git/config")),
+        config.as_ref().map(|dir| dir.join("git/ignore")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find_map(|path| hazard(&path))
+}
+
+/// Why `root` cannot be walked safely: an unsafe ignore file in it or one of its ancestors.
+fn unsafe_root(root: &Path) -> Option<String> {
+    let absolute = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    absolute.ancestors().find_map(unsafe_ignore_file)
+}
+
 /// The notebooks under `paths`, sorted; a path that cannot be read is reported, the others
 /// are still walked.
 pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
     let found = Mutex::new(Vec::new());
-    let mut errors = Vec::new();
+    let errors = std::sync::Arc::new(Mutex::new(Vec::new()));
+    let global = std::cell::OnceCell::new();
     for path in paths {
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(err) => {
-                errors.push(format!("{}: cannot read: {err}", path.display()));
+                lock(&errors).push(format!("{}: cannot read: {err}", path.display()));
                 continue;
             }
         };
         if !metadata.is_dir() {
-            found
-                .lock()
-                .expect("no panics while locked")
-                .push(tidy(path));
+            lock(&found).push(tidy(path));
+            continue;
+        }
+        if let Some(problem) = global.get_or_init(unsafe_global_file) {
+            lock(&errors).push(format!(
+                "{problem}; {} is not walked (git's global excludes cannot be read)",
+                path.display()
+            ));
+            continue;
+        }
+        if let Some(problem) = unsafe_root(path) {
+            lock(&errors).push(format!("{problem}; {} is not walked", path.display()));
             continue;
         }
         let root = path.clone();
+        let errors_in_walk = std::sync::Arc::clone(&errors);
         WalkBuilder::new(path)
             .hidden(true)
             .git_ignore(true)
@@ -75,14 +143,39 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
             .ignore(true)
             .parents(true)
             .require_git(false)
+            // Runs before the `ignore` crate reads a directory's ignore files.
+            .filter_entry(move |entry| {
+                if !entry.file_type().is_some_and(|t| t.is_dir()) {
+                    return true;
+                }
+                match unsafe_ignore_file(entry.path()) {
+                    None => true,
+                    Some(problem) => {
+                        lock(&errors_in_walk).push(format!(
+                            "{problem}; {} is not walked",
+                            tidy(entry.path()).display()
+                        ));
+                        false
+                    }
+                }
+            })
             .build_parallel()
             .run(|| {
                 let found = &found;
+                let errors = &errors;
                 let root = &root;
                 Box::new(move |entry| {
-                    let Ok(entry) = entry else {
-                        return WalkState::Continue;
+                    let entry = match entry {
+                        Ok(entry) => entry,
+                        Err(err) => {
+                            lock(errors).push(walk_error(&err));
+                            return WalkState::Continue;
+                        }
                     };
+                    // A problem with this directory's ignore files (unreadable, say).
+                    if let Some(err) = entry.error() {
+                        lock(errors).push(walk_error(err));
+                    }
                     let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
                     if entry.depth() > 0 && is_excluded(exclude, relative) {
                         return WalkState::Skip;
@@ -94,10 +187,7 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
                         && entry.path().extension().is_some_and(|ext| ext == "ipynb")
                         && !entry.path().is_dir()
                     {
-                        found
-                            .lock()
-                            .expect("no panics while locked")
-                            .push(tidy(entry.path()));
+                        lock(found).push(tidy(entry.path()));
                     }
                     WalkState::Continue
                 })
@@ -115,9 +205,29 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
             std::fs::metadata(path).map_or(true, |m| seen.insert((m.dev(), m.ino())))
         });
     }
+    let mut errors = std::mem::take(&mut *lock(&errors));
+    errors.sort();
+    errors.dedup();
     Found {
         notebooks: found,
         errors,
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().expect("no panics while locked")
+}
+
+/// A walk error as `path: reason` (the `ignore` crate puts the path first already).
+fn walk_error(err: &ignore::Error) -> String {
+    let text = err.to_string();
+    // `IO error for operation on PATH: REASON` reads better as `PATH: cannot read: REASON`.
+    match text.strip_prefix("IO error for operation on ") {
+        Some(rest) => match rest.split_once(": ") {
+            Some((path, reason)) => format!("{path}: cannot read: {reason}"),
+            None => rest.to_owned(),
+        },
+        None => text,
     }
 }
 

@@ -304,7 +304,7 @@ fn check_path(
     match result {
         Ok(()) => {}
         Err(err @ crate::read::ReadError::NotRegular(_)) => {
-            report.passed_over = Some(err.to_string());
+            report.passed_over = Some(format!("{err}, skipped"));
         }
         Err(err) => report.error = Some(err.to_string()),
     }

@@ -6,7 +6,6 @@
 //! goes on. Notebooks are processed in parallel; reports are printed in path order.
 
 use std::collections::BTreeSet;
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -181,7 +180,7 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
     let bytes = match crate::read::read(path) {
         Ok(bytes) => bytes,
         Err(err @ crate::read::ReadError::NotRegular(_)) => {
-            report.passed_over = Some(err.to_string());
+            report.passed_over = Some(format!("{err}, skipped"));
             return report;
         }
         Err(err) => {
@@ -228,6 +227,21 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
     report
 }
 
+/// One code cell, decoded and (when it is Python) formatted.
+enum Decoded<'a> {
+    /// `source` is a list holding something other than strings: the notebook is damaged.
+    Damaged,
+    /// Not Python: left alone.
+    NotPython,
+    /// Jupyter reads the source, but it is not Unicode text (a lone surrogate): left as it is.
+    Unreadable(String),
+    /// The code and what formatting it gave.
+    Python(
+        std::borrow::Cow<'a, str>,
+        Result<Option<String>, FormatError>,
+    ),
+}
+
 /// Formats every Python code cell of a notebook.
 fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     let notebook = Notebook::parse(bytes)?;
@@ -246,16 +260,22 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     let code_cells: Vec<usize> = (0..notebook.cells().len())
         .filter(|&index| notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code)
         .collect();
-    let decoded: Vec<_> = code_cells
+    let decoded: Vec<Decoded<'_>> = code_cells
         .par_iter()
         .map(|&index| {
-            let source = notebook.source(index).ok()?;
+            let source = match notebook.source(index) {
+                Ok(source) => source,
+                Err(err @ nbtidy_notebook::SourceError::LoneSurrogate(_)) => {
+                    return Decoded::Unreadable(err.to_string());
+                }
+                Err(_) => return Decoded::Damaged,
+            };
             if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
-                return Some(None);
+                return Decoded::NotPython;
             }
             crate::panic::test_point(&source.text);
             let outcome = formatter.format(&source.text);
-            Some(Some((source.text, outcome)))
+            Decoded::Python(source.text, outcome)
         })
         .collect();
     let mut python_cells = Vec::new();
@@ -263,9 +283,14 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     for (&index, cell) in code_cells.iter().zip(decoded) {
         match cell {
             // A list holding something other than strings.
-            None => anyhow::bail!("{}", damaged_source(index + 1)),
-            Some(None) => {}
-            Some(Some((text, outcome))) => {
+            Decoded::Damaged => anyhow::bail!("{}", damaged_source(index + 1)),
+            Decoded::NotPython => {}
+            Decoded::Unreadable(reason) => {
+                result
+                    .skipped
+                    .push((index + 1, 1, 1, format!("{reason}; cell left unchanged")));
+            }
+            Decoded::Python(text, outcome) => {
                 python_cells.push((index, text));
                 outcomes.push(outcome);
             }
@@ -348,8 +373,7 @@ fn check_structure(notebook: &Notebook<'_>) -> Result<()> {
 /// `--stdin-filename P -`: format stdin to stdout. On any error the input is echoed unchanged.
 fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus> {
     let mut input = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut input)
+    nbtidy_fs::read_limited(std::io::stdin(), nbtidy_fs::NOTEBOOK_LIMIT, &mut input)
         .context("cannot read stdin")?;
     let display = name.display().to_string();
     let echo = |status: ExitStatus| -> Result<ExitStatus> {

@@ -100,12 +100,22 @@ impl ChainCache {
     /// Reads and parses `dir/.editorconfig`; `None` when there is none.
     fn read_file(&self, dir: &Path) -> Result<Option<ParsedFile>, ConfigError> {
         let path = dir.join(FILE_NAME);
-        let bytes = match std::fs::read(&path) {
+        // Regular files only, never blocking, bounded: a FIFO or `/dev/zero` named
+        // `.editorconfig` is an error for the notebooks below it, not a hang.
+        let bytes = match nbtidy_fs::read_regular(&path, nbtidy_fs::SETTINGS_LIMIT) {
             Ok(bytes) => bytes,
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            Err(nbtidy_fs::ReadError::Io(e))
+                if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) =>
+            {
                 return Ok(None);
             }
-            Err(error) => return Err(ConfigError::Read { path, error }),
+            Err(nbtidy_fs::ReadError::Io(error)) => return Err(ConfigError::Read { path, error }),
+            Err(other) => {
+                return Err(ConfigError::Read {
+                    path,
+                    error: std::io::Error::other(other.to_string()),
+                });
+            }
         };
         self.files_read.fetch_add(1, Ordering::Relaxed);
         let path: Arc<Path> = Arc::from(path);

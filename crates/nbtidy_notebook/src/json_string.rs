@@ -130,6 +130,40 @@ pub fn decode_into(raw: &str, out: &mut String) -> bool {
     true
 }
 
+/// The first lone surrogate escape (`\ud83d` without its pair, or a lone `\udc00`) in raw JSON
+/// text (one string literal, or a list of them), as its code unit.
+///
+/// Python's `json` and Jupyter read such strings; Rust strings cannot hold them, so a source
+/// holding one is reported rather than decoded (and never rewritten).
+pub fn lone_surrogate(raw: &str) -> Option<u32> {
+    let bytes = raw.as_bytes();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        at += found;
+        if bytes.get(at + 1) != Some(&b'u') {
+            at += 2;
+            continue;
+        }
+        let Some(unit) = hex4(bytes, at + 2) else {
+            at += 2;
+            continue;
+        };
+        at += 6;
+        if (0xD800..0xDC00).contains(&unit) {
+            let low = (bytes.get(at) == Some(&b'\\') && bytes.get(at + 1) == Some(&b'u'))
+                .then(|| hex4(bytes, at + 2))
+                .flatten();
+            match low {
+                Some(low) if (0xDC00..0xE000).contains(&low) => at += 6,
+                _ => return Some(unit),
+            }
+        } else if (0xDC00..0xE000).contains(&unit) {
+            return Some(unit);
+        }
+    }
+    None
+}
+
 /// The value of four hex digits at `at`.
 fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
     let digits = bytes.get(at..at + 4)?;

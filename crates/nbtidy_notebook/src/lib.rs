@@ -106,6 +106,12 @@ pub enum SourceError {
     /// The `source` is neither a string nor a list of strings.
     #[error("the cell's `source` is not a string or a list of strings")]
     NotText,
+    /// The `source` holds a lone surrogate escape (`\ud83d` without its pair): Python's `json`
+    /// reads it, but it is not Unicode text (Jupyter cannot save it either). The code unit.
+    #[error(
+        "the cell's `source` holds a lone surrogate escape (`\\u{0:04x}`): Python reads it, but it is not Unicode text (Jupyter cannot save it)"
+    )]
+    LoneSurrogate(u32),
     /// The re-encoded source does not decode back to the intended text (a bug; nothing written).
     #[error("internal error: the new source of cell {0} does not round-trip")]
     RoundTrip(usize),
@@ -265,6 +271,14 @@ impl<'a> Notebook<'a> {
             .source
             .clone()
             .ok_or(SourceError::Missing)?;
+        self.decode_source(span.clone()).map_err(|err| match err {
+            SourceError::NotText => json_string::lone_surrogate(&self.text[span])
+                .map_or(SourceError::NotText, SourceError::LoneSurrogate),
+            other => other,
+        })
+    }
+
+    fn decode_source(&self, span: Span) -> Result<CellSource<'a>, SourceError> {
         let raw = &self.text[span.clone()];
         if raw.starts_with('"') {
             let text = json_string::decode(raw).ok_or(SourceError::NotText)?;

@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use nbtidy_diagnostics::{Applicability, Fix};
-use nbtidy_notebook::Span;
+use nbtidy_notebook::{SourceError, Span};
 
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
@@ -1367,6 +1367,24 @@ impl Rule for InvalidNotebook {
                 }
                 IssueKind::Plain | IssueKind::IdTooEarly => {
                     out.push(context.diagnostic(&Self::META, issue.message, location));
+                }
+            }
+        }
+        // Sources Python reads but that are not Unicode text: no rule can check their code, and
+        // nothing rewrites it. Rare, so the cells are looked at only when the file has a
+        // surrogate escape at all.
+        let text = context.notebook().text();
+        if memchr::memmem::find(text.as_bytes(), b"\\ud").is_some()
+            || memchr::memmem::find(text.as_bytes(), b"\\uD").is_some()
+        {
+            for (index, cell) in context.notebook().cells().iter().enumerate() {
+                let Some(span) = &cell.source else { continue };
+                if let Err(err @ SourceError::LoneSurrogate(_)) = context.notebook().source(index) {
+                    out.push(context.diagnostic(
+                        &Self::META,
+                        format!("{err}; nbtidy leaves this cell's code as it is"),
+                        context.json_location(Some(index), span),
+                    ));
                 }
             }
         }

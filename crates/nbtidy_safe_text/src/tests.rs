@@ -126,8 +126,18 @@ fn redaction_masks_passwords_in_urls() {
         "mysql://root:$MYSQL_PASSWORD@db",
         "https://example.com/a:b@c",
         "mailto:someone@example.com",
+        "://:xYz9@",
+        "a://u:p@",
     ] {
         assert_eq!(redact(kept), kept);
+    }
+    // Never a panic on multi-byte characters, whatever the lengths.
+    for text in [
+        format!("https://user:{}@host", "é".repeat(100)),
+        format!("https://{}:pw@host", "é".repeat(40)),
+        "x://é:é@".to_owned(),
+    ] {
+        let _ = redact(&text);
     }
 }
 

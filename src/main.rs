@@ -14,6 +14,7 @@ mod write;
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ContextValue;
 
 fn main() -> ExitCode {
     panic::install_hook();
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
-    let args = args::Args::parse();
+    let args = args::Args::try_parse().unwrap_or_else(|err| argument_error(&err));
     // Notebooks are isolated one by one (`commands::for_each_notebook`); this catches the rest.
     let result = panic::catch(|| match args.command {
         args::Command::Format(format) => commands::format::run(&format),
@@ -58,6 +59,45 @@ fn run() -> ExitCode {
             ExitCode::from(ExitStatus::Error as u8)
         }
     }
+}
+
+/// Reports an argument error and exits. clap's own printing is used unless an argument holds a
+/// character that is unsafe to print or a secret: then every value the error quotes is masked and
+/// escaped onto one line (a newline in a value cannot forge a line), and the rest of the message is
+/// escaped with its line breaks kept.
+fn argument_error(err: &clap::Error) -> ! {
+    let unsafe_argument = std::env::args_os().any(|arg| {
+        let arg = arg.to_string_lossy();
+        nbtidy_safe_text::for_terminal(&arg) != arg
+    });
+    if !err.use_stderr() || !unsafe_argument {
+        err.exit();
+    }
+    let mut quoted: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    for (_, value) in err.context() {
+        match value {
+            ContextValue::String(text) => quoted.push(text.clone()),
+            ContextValue::Strings(texts) => quoted.extend(texts.iter().cloned()),
+            ContextValue::StyledStr(text) => quoted.push(text.to_string()),
+            ContextValue::StyledStrs(texts) => quoted.extend(texts.iter().map(ToString::to_string)),
+            _ => {}
+        }
+    }
+    // Longest first, so that a value holding another is replaced whole.
+    quoted.sort_by_key(|text| std::cmp::Reverse(text.len()));
+    let mut text = err.render().to_string();
+    for value in &quoted {
+        let safe = nbtidy_safe_text::for_terminal(value);
+        // The rendered text drops ANSI sequences from what it quotes: look for the value as shown.
+        let shown = clap::builder::StyledStr::from(value.clone()).to_string();
+        if !shown.is_empty() && safe != value.as_str() {
+            text = text.replace(&shown, &safe);
+        }
+    }
+    printer::argument_error(&text);
+    std::process::exit(err.exit_code());
 }
 
 /// Exit codes, the same for every command.

@@ -44,7 +44,7 @@ pub fn catch<R>(work: impl FnOnce() -> R) -> Result<R, String> {
         format!(
             "internal error: {}{location}; nothing was written. This is a bug in nbtidy: please \
              report it with the notebook if you can",
-            crate::printer::escape(&message)
+            nbtidy_safe_text::escape(&message)
         )
     })
 }

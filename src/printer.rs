@@ -1,50 +1,42 @@
 //! The only place that prints. stdout carries results (diffs, formatted code, lists of files);
 //! stderr carries warnings, errors and the summary.
 
-use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::Write as _;
 
-/// Prints `error: MESSAGE` to stderr (control characters escaped).
+/// Prints `error: MESSAGE` to stderr (secrets masked, unsafe characters escaped: one line).
 pub fn error(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "error: {}", escape(message));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "error: {}",
+        nbtidy_safe_text::for_terminal(message)
+    );
 }
 
-/// Prints `warning: MESSAGE` to stderr (control characters escaped).
+/// Prints `warning: MESSAGE` to stderr (secrets masked, unsafe characters escaped: one line).
 pub fn warning(message: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "warning: {}", escape(message));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "warning: {}",
+        nbtidy_safe_text::for_terminal(message)
+    );
 }
 
-/// `text` with control characters other than tab written as `\u{..}`, so that a path, a cell's
-/// code or a parser message quoting it cannot drive the terminal (ANSI/OSC sequences, `\r`
-/// overwriting the line, ...). Used for every human-readable message.
-pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_with(text, |_, _| false)
+/// Writes human-readable text that may hold text from a notebook, a path or a setting (diffs,
+/// `would reformat:` lines, listings) to stdout: secrets masked, unsafe characters escaped, line
+/// breaks kept. A piece that must stay on one line (a path in a header) must be passed through
+/// [`nbtidy_safe_text::escape`] first, so that a newline in it cannot forge a line.
+pub fn out_text(text: &str) -> std::io::Result<()> {
+    out(nbtidy_safe_text::for_terminal_lines(text).as_bytes())
 }
 
-/// Like [`escape`], for multi-line text such as diffs: line endings (`\n`, and `\r` before `\n`)
-/// are kept as they are.
-pub fn escape_lines(text: &str) -> Cow<'_, str> {
-    escape_with(text, |c, next| {
-        c == '\n' || (c == '\r' && next == Some('\n'))
-    })
-}
-
-fn escape_with(text: &str, keep: impl Fn(char, Option<char>) -> bool) -> Cow<'_, str> {
-    let needs = |c: char| c.is_control() && c != '\t';
-    if !text.chars().any(needs) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if needs(c) && !keep(c, chars.peek().copied()) {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+/// Prints an argument error (clap's text, quoted values already on one line) to stderr: secrets
+/// masked, unsafe characters escaped, line breaks kept.
+pub fn argument_error(text: &str) {
+    let _ = write!(
+        std::io::stderr().lock(),
+        "{}",
+        nbtidy_safe_text::for_terminal_lines(text)
+    );
 }
 
 /// Prints a line to stderr, as it is (for text nbtidy wrote itself).
@@ -52,7 +44,9 @@ pub fn note(message: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{message}");
 }
 
-/// Writes to stdout; a closed pipe becomes an error that `main` turns into a quiet exit.
+/// Writes bytes to stdout as they are: formatted notebooks and code, and text that is already safe
+/// (rendered findings: the renderers mask and escape). A closed pipe becomes an error that `main`
+/// turns into a quiet exit.
 pub fn out(bytes: &[u8]) -> std::io::Result<()> {
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(bytes)?;
@@ -74,27 +68,5 @@ pub fn plural(count: usize, noun: &str) -> String {
         format!("{count} {noun}")
     } else {
         format!("{count} {noun}s")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_writes_control_characters_as_escapes() {
-        assert_eq!(
-            escape("a\u{1b}]8;;x\u{7}b\tc\r\n"),
-            "a\\u{1b}]8;;x\\u{7}b\tc\\u{d}\\u{a}"
-        );
-        assert!(matches!(escape("plain\ttext"), Cow::Borrowed(_)));
-    }
-
-    #[test]
-    fn escape_lines_keeps_line_endings_only() {
-        assert_eq!(
-            escape_lines("x = 1\r\ny\rz\u{1b}[2J\n"),
-            "x = 1\r\ny\\u{d}z\\u{1b}[2J\n"
-        );
     }
 }

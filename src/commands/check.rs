@@ -146,7 +146,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             }
         }
         if args.diff {
-            printer::out(printer::escape_lines(&report.diff).as_bytes())?;
+            printer::out_text(&report.diff)?;
         } else if !report.diagnostics.diagnostics.is_empty() {
             files.push(std::mem::take(&mut report.diagnostics));
         }
@@ -390,12 +390,7 @@ fn notebook_diff(display: &str, old: &[u8], new: &[u8]) -> String {
         rest
     };
     if !same_cells || outside(&before) != outside(&after) {
-        out.push_str(&diff::text_diff(
-            &format!("a/{display}"),
-            &format!("b/{display}"),
-            before.text(),
-            after.text(),
-        ));
+        out.push_str(&diff::file_diff(display, before.text(), after.text()));
     }
-    nbtidy_lint::rules::secret_in_notebook::redact(&out).into_owned()
+    out
 }

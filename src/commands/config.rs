@@ -16,8 +16,14 @@ fn line<T: std::fmt::Display>(out: &mut String, key: &str, setting: &Setting<T>)
         out,
         "{key:<30} {:<12} ({})",
         setting.value.to_string(),
-        setting.origin
+        one_line(&setting.origin)
     );
+}
+
+/// An origin (`path:line`), a value or a path, escaped onto one line (the whole listing is then
+/// printed with `printer::out_text`, which masks secrets and escapes the rest).
+fn one_line(text: &impl std::fmt::Display) -> String {
+    nbtidy_safe_text::escape(&text.to_string()).into_owned()
 }
 
 /// Runs `nbtidy config`.
@@ -35,12 +41,20 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
         .with_context(|| format!("{}: cannot resolve settings", path.display()))?;
     let s = &resolved.settings;
     let mut out = String::new();
-    let _ = writeln!(out, "# Settings for {}", path.display());
+    let _ = writeln!(
+        out,
+        "# Settings for {}",
+        nbtidy_safe_text::escape(&path.display().to_string())
+    );
     if resolved.editorconfig_files().is_empty() {
         let _ = writeln!(out, "# no .editorconfig applies");
     }
     for file in resolved.editorconfig_files() {
-        let _ = writeln!(out, "# from {}", file.display());
+        let _ = writeln!(
+            out,
+            "# from {}",
+            nbtidy_safe_text::escape(&file.display().to_string())
+        );
     }
     let _ = writeln!(out, "\n[format]");
     line(
@@ -97,14 +111,19 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
         "{:<30} {:<12} ({})",
         "nbtidy_fail_on",
         selection.fail_on.to_string(),
-        selection.fail_on_origin
+        one_line(&selection.fail_on_origin)
     );
     for (rule, severity, origin) in selection.explain() {
         let meta = rule.meta();
         let label = format!("{} {}", meta.code, meta.name);
         match severity {
             Some(severity) => {
-                let _ = writeln!(out, "{label:<30} {:<12} ({origin})", severity.to_string());
+                let _ = writeln!(
+                    out,
+                    "{label:<30} {:<12} ({})",
+                    severity.to_string(),
+                    one_line(&origin)
+                );
             }
             None => {
                 let _ = writeln!(out, "{label:<30} {:<12}", "off");
@@ -119,10 +138,17 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
     if !options.is_empty() {
         let _ = writeln!(out, "\n[rule options]");
         for (key, value, origin) in options {
-            let _ = writeln!(out, "{key:<30} {value:<12} ({origin})");
+            let _ = writeln!(
+                out,
+                "{:<30} {:<12} ({})",
+                nbtidy_safe_text::escape(&key),
+                nbtidy_safe_text::escape(&value),
+                one_line(&origin)
+            );
         }
     }
-    printer::out(out.as_bytes())?;
+    // Values and paths come from `.editorconfig` files: secrets masked, unsafe characters escaped.
+    printer::out_text(&out)?;
     let mut status = ExitStatus::Success;
     for warning in &resolved.warnings {
         super::print_config_warning(warning);

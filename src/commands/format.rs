@@ -114,11 +114,8 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
         if report.changed {
             changed += 1;
             match mode {
-                Mode::Check => {
-                    let line = format!("would reformat: {}\n", report.display);
-                    printer::out(printer::escape_lines(&line).as_bytes())?;
-                }
-                Mode::Diff => printer::out(printer::escape_lines(&report.diff).as_bytes())?,
+                Mode::Check => printer::out_text(&would_reformat(&report.display))?,
+                Mode::Diff => printer::out_text(&report.diff)?,
                 Mode::Write => {}
             }
         } else {
@@ -156,6 +153,11 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
     } else {
         ExitStatus::Success
     })
+}
+
+/// `would reformat: PATH` and a newline, the path escaped onto one line.
+fn would_reformat(display: &str) -> String {
+    format!("would reformat: {}\n", nbtidy_safe_text::escape(display))
 }
 
 /// Settings for `path`; on an error, records it in `report` and returns `None`.
@@ -219,8 +221,6 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
                     .diff
                     .push_str(&diff::cell_diff(&display, *cell, old, new));
             }
-            // A diff shows code: never a secret in full.
-            report.diff = nbtidy_lint::rules::secret_in_notebook::redact(&report.diff).into_owned();
         }
         Mode::Check => {}
     }
@@ -453,14 +453,12 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
                 } else {
                     diff::cell_diff(&display, *cell, old, new)
                 };
-                let text = nbtidy_lint::rules::secret_in_notebook::redact(&text);
-                printer::out(printer::escape_lines(&text).as_bytes())?;
+                printer::out_text(&text)?;
             }
         }
         Mode::Check => {
             if changed {
-                let line = format!("would reformat: {display}\n");
-                printer::out(printer::escape_lines(&line).as_bytes())?;
+                printer::out_text(&would_reformat(&display))?;
             }
         }
     }

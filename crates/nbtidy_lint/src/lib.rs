@@ -52,12 +52,9 @@ pub fn check_notebook(
     Ok(file_diagnostics(path, &context, diagnostics))
 }
 
-/// Rules whose findings point at text that must not be printed (secrets): code frames show it
-/// masked after its first four characters.
-const SENSITIVE: &[&str] = &["NB016"];
-
-/// The findings of a notebook with the texts of the cells they are in (for code frames),
-/// sensitive spans masked.
+/// The findings of a notebook with the texts of the cells they are in (for code frames). The
+/// texts are as they are: the renderers mask secrets (`nbtidy_safe_text::redact`) in everything
+/// they print, whatever rules ran.
 pub(crate) fn file_diagnostics(
     path: &Path,
     context: &Context<'_>,
@@ -72,47 +69,11 @@ pub(crate) fn file_diagnostics(
             context.cells()[number - 1].text().clone_into(text);
         }
     }
-    for diagnostic in diagnostics.iter().filter(|d| SENSITIVE.contains(&d.code)) {
-        if let Some(cell) = diagnostic.location.cell.and_then(|n| cells.get_mut(n - 1)) {
-            *cell = mask(cell, &diagnostic.location);
-            // Also what the finding's location does not cover (a private key's body).
-            if let std::borrow::Cow::Owned(redacted) = rules::secret_in_notebook::redact(cell) {
-                *cell = redacted;
-            }
-        }
-    }
     FileDiagnostics {
         path: path.display().to_string(),
         cells,
         diagnostics,
     }
-}
-
-/// `text` with the characters of `location` (rows and character columns) replaced by `*`,
-/// except the first four.
-fn mask(text: &str, location: &nbtidy_diagnostics::Location) -> String {
-    let (start, end) = (location.start, location.end);
-    let mut out = String::with_capacity(text.len());
-    let mut kept = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let row = index + 1;
-        for (i, c) in line.chars().enumerate() {
-            let column = i + 1;
-            let inside = (row > start.row || (row == start.row && column >= start.column))
-                && (row < end.row || (row == end.row && column < end.column));
-            if inside && c != '\n' && c != '\r' {
-                if kept < 4 {
-                    kept += 1;
-                    out.push(c);
-                } else {
-                    out.push('*');
-                }
-            } else {
-                out.push(c);
-            }
-        }
-    }
-    out
 }
 
 /// Runs the enabled rules on a prepared notebook; findings sorted, suppressions applied.
@@ -145,23 +106,4 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
     });
     diagnostics.dedup();
     diagnostics
-}
-
-#[cfg(test)]
-mod tests {
-    use nbtidy_diagnostics::{Location, Position};
-
-    #[test]
-    fn masks_all_but_four_characters_of_a_span() {
-        let location = Location {
-            cell: Some(1),
-            start: Position::new(2, 8),
-            end: Position::new(2, 16),
-            ..Location::default()
-        };
-        assert_eq!(
-            super::mask("x = 1\nkey = 'ABCDEFGH'\ny", &location),
-            "x = 1\nkey = 'ABCD****'\ny"
-        );
-    }
 }

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{RenderOptions, escape_control, write_location};
+use nbtidy_safe_text::escape;
+
+use super::{RenderOptions, write_location};
 use crate::{Applicability, Diagnostic, FileDiagnostics, Severity};
 
 pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> String {
@@ -43,6 +45,6 @@ pub(super) fn header(
         out,
         ": {code_color}{}{reset}{fixable} {}",
         diagnostic.code,
-        escape_control(&diagnostic.message)
+        escape(&diagnostic.message)
     );
 }

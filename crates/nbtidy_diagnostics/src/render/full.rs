@@ -16,14 +16,17 @@
 //! rows shows them all, up to [`MAX_ROWS`]; a note says how many more there are. Notebook-level
 //! findings (no cell) have a header with the `.ipynb` line and column and no frame.
 //!
-//! Every piece of notebook text (paths, messages, fix titles, cell lines) goes through
-//! [`escape_control`] first, so the only escape sequences in the output are the renderer's own
+//! Every piece of notebook text (paths, messages, fix titles, cell lines; secrets already masked by
+//! [`super::render`]) goes through
+//! [`nbtidy_safe_text::escape`] first, so the only escape sequences in the output are the renderer's own
 //! colors, and only when [`RenderOptions::color`] is set.
 
 use annotate_snippets::{AnnotationKind, Group, Level, Padding, Renderer, Snippet};
 
 use super::concise::header;
-use super::{RenderOptions, escape_control};
+use nbtidy_safe_text::escape;
+
+use super::RenderOptions;
 use crate::{Diagnostic, FileDiagnostics, Position, Severity};
 
 /// The most rows of a cell one code frame shows.
@@ -41,9 +44,12 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
             header(&mut out, file, diagnostic, options.color);
             let groups = frame(file, diagnostic)
                 .into_iter()
-                .chain(diagnostic.fix_title.as_deref().map(|title| {
-                    Group::with_title(Level::HELP.secondary_title(escape_control(title)))
-                }))
+                .chain(
+                    diagnostic
+                        .fix_title
+                        .as_deref()
+                        .map(|title| Group::with_title(Level::HELP.secondary_title(escape(title)))),
+                )
                 .collect::<Vec<_>>();
             if !groups.is_empty() {
                 out.push_str(&renderer.render(&groups));
@@ -85,7 +91,7 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
         } else if row == last_row {
             span.end = source.len() + byte_offset(line, usize::MAX);
         }
-        source.push_str(&escape_control(line));
+        source.push_str(&escape(line));
     }
     span.end = span.end.max(span.start);
 
@@ -94,7 +100,7 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
         Severity::Warning => Level::WARNING,
     };
     let snippet = Snippet::source(source)
-        .path(escape_control(&file.path).into_owned())
+        .path(escape(&file.path).into_owned())
         .section(format!("cell {cell}"))
         .line_start(start.row)
         .fold(false)
@@ -112,11 +118,11 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
     Some(group.element(Padding))
 }
 
-/// The byte offset, in `escape_control(line)`, of 1-based character column `column` of `line`.
+/// The byte offset, in `escape(line)`, of 1-based character column `column` of `line`.
 /// Columns past the end land at the end.
 fn byte_offset(line: &str, column: usize) -> usize {
     line.chars()
         .take(column.saturating_sub(1))
-        .map(|c| escape_control(c.encode_utf8(&mut [0; 4])).len())
+        .map(|c| escape(c.encode_utf8(&mut [0; 4])).len())
         .sum()
 }

@@ -10,8 +10,10 @@
 //! the message keeps the `cell N:ROW:COL` location users read. Warnings use `::warning`.
 //!
 //! Escaping follows GitHub's rules: in the message `%`, `\r`, `\n` become `%25`, `%0D`, `%0A`; in
-//! property values `:` and `,` also become `%3A`, `%2C`. Other control characters are written as
-//! `\u{..}` (as in the text formats) so nothing from a notebook can drive the log viewer.
+//! property values `:` and `,` also become `%3A`, `%2C`. Every other character that
+//! [`nbtidy_safe_text::is_unsafe`] names (controls, bidirectional controls, line separators) is
+//! written as `\u{..}`, as [`nbtidy_safe_text::escape`] writes it for the text formats, so nothing
+//! from a notebook can drive the log viewer or forge a line.
 
 use std::fmt::Write as _;
 
@@ -64,7 +66,7 @@ fn escape(text: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
-            c if c.is_control() && c != '\t' => {
+            c if nbtidy_safe_text::is_unsafe(c) => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
             c => out.push(c),

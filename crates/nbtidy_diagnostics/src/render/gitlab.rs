@@ -70,7 +70,9 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
             });
         }
     }
-    let mut out = serde_json::to_string_pretty(&issues).expect("plain data serializes");
+    let mut out = nbtidy_safe_text::escape_json(
+        serde_json::to_string_pretty(&issues).expect("plain data serializes"),
+    );
     out.push('\n');
     out
 }

@@ -16,13 +16,15 @@
 //! are named by their file position (`NB011 30:2`). With no findings at all the report holds one
 //! passing test case named `nbtidy`, so CI sees a result.
 //!
-//! Text is XML-escaped (`& < > " '`; in attributes also tab and line breaks, which attribute
-//! parsing would otherwise turn into spaces). Characters XML 1.0 cannot carry (control characters
-//! other than tab, newline and carriage return; U+FFFE, U+FFFF), and the C1 controls it
-//! discourages, are written as `\u{..}`, as the text formats do: the report stays well-formed and
-//! shows that something was there.
+//! Text is escaped with [`nbtidy_safe_text::escape_xml`]: `& < > " '` as entities (in attributes
+//! also tab and line breaks, which attribute parsing would otherwise turn into spaces); characters
+//! XML 1.0 cannot carry (control characters other than tab, newline and carriage return; U+FFFE,
+//! U+FFFF), the C1 controls it discourages, bidirectional controls and line separators are written
+//! as `\u{..}`, as the text formats do: the report stays well-formed and shows what was there.
 
 use std::fmt::Write as _;
+
+use nbtidy_safe_text::escape_xml as escape;
 
 use crate::FileDiagnostics;
 
@@ -83,28 +85,5 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
-}
-
-/// Escapes `text` for XML element content, or for an attribute value (`attribute = true`).
-fn escape(text: &str, attribute: bool) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' if attribute => out.push_str("&#9;"),
-            '\n' if attribute => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' | '\n' => out.push(c),
-            c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
-                let _ = write!(out, "\\u{{{:x}}}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
     out
 }

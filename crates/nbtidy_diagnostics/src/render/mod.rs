@@ -2,9 +2,16 @@
 //!
 //! 1. Files come in the order given (the CLI sorts them by path); findings in a file come in the
 //!    order given (sorted by location).
-//! 2. Text formats (`full`, `concise`) escape control characters of notebook text and paths, so no
-//!    terminal escape sequence from a notebook reaches the terminal.
-//! 3. Machine formats (`json`, `github`, `gitlab`, `sarif`, `junit`) are stable: fields are only
+//! 2. [`render`] masks every secret (`nbtidy_safe_text::redact`) in every string of the findings
+//!    (paths, messages, fix titles, cell texts, edit contents) before any renderer sees them,
+//!    whatever rules ran and whatever the format: a renderer cannot forget it.
+//! 3. Each renderer escapes what it writes with the function for its kind of output:
+//!    human-readable text (`full`, `concise`, and the messages of `github`) with
+//!    [`nbtidy_safe_text::escape`]; JSON documents (`json`, `gitlab`, `sarif`) with
+//!    [`nbtidy_safe_text::escape_json`] on the serialized text; XML (`junit`) with
+//!    [`nbtidy_safe_text::escape_xml`]. No control character, bidirectional control or line
+//!    separator from a notebook, a path or a setting reaches the output raw.
+//! 4. Machine formats (`json`, `github`, `gitlab`, `sarif`, `junit`) are stable: fields are only
 //!    added, never renamed.
 
 use std::borrow::Cow;
@@ -78,8 +85,10 @@ pub struct RenderOptions {
     pub version: String,
 }
 
-/// Renders the findings of `files` in `format`.
+/// Renders the findings of `files` in `format`, secrets masked.
 pub fn render(format: OutputFormat, files: &[FileDiagnostics], options: &RenderOptions) -> String {
+    let files = redacted(files);
+    let files = files.as_ref();
     match format {
         OutputFormat::Full => full::render(files, options),
         OutputFormat::Concise => concise::render(files, options),
@@ -91,39 +100,66 @@ pub fn render(format: OutputFormat, files: &[FileDiagnostics], options: &RenderO
     }
 }
 
-/// Makes text safe to print on a terminal: control characters (other than tab) are written as
-/// `\u{..}` escapes, so an escape sequence stored in a notebook cannot drive the terminal.
-pub fn escape_control(text: &str) -> Cow<'_, str> {
-    // Control characters are bytes below 0x20, DEL, and U+0080..U+009F (UTF-8 `C2 80..9F`).
-    if !text
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\t') || b == 0x7f || b == 0xc2)
-        || !text.chars().any(|c| c.is_control() && c != '\t')
-    {
-        return Cow::Borrowed(text);
+/// `files` with every secret masked in every string a renderer may print (copied only when
+/// something is masked). Masking keeps the number of characters and the line breaks, so
+/// locations still point at the same rows and columns.
+fn redacted(files: &[FileDiagnostics]) -> Cow<'_, [FileDiagnostics]> {
+    /// Every string of `file` a renderer may print.
+    fn strings(file: &mut FileDiagnostics) -> impl Iterator<Item = &mut String> {
+        std::iter::once(&mut file.path)
+            .chain(&mut file.cells)
+            .chain(file.diagnostics.iter_mut().flat_map(|diagnostic| {
+                std::iter::once(&mut diagnostic.message)
+                    .chain(&mut diagnostic.fix_title)
+                    .chain(
+                        diagnostic
+                            .fix
+                            .iter_mut()
+                            .flat_map(|fix| fix.edits.iter_mut().map(|edit| &mut edit.content)),
+                    )
+            }))
     }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() && c != '\t' {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
+    let has_secret = |file: &FileDiagnostics| {
+        std::iter::once(&file.path)
+            .chain(&file.cells)
+            .chain(file.diagnostics.iter().flat_map(|diagnostic| {
+                std::iter::once(&diagnostic.message)
+                    .chain(&diagnostic.fix_title)
+                    .chain(
+                        diagnostic
+                            .fix
+                            .iter()
+                            .flat_map(|fix| fix.edits.iter().map(|edit| &edit.content)),
+                    )
+            }))
+            .any(|text| matches!(nbtidy_safe_text::redact(text), Cow::Owned(_)))
+    };
+    if !files.iter().any(has_secret) {
+        return Cow::Borrowed(files);
+    }
+    let mut files = files.to_vec();
+    for file in &mut files {
+        for text in strings(file) {
+            if let Cow::Owned(masked) = nbtidy_safe_text::redact(text) {
+                *text = masked;
+            }
         }
     }
-    Cow::Owned(out)
+    Cow::Owned(files)
 }
 
-/// `path:cell N:ROW:COL` (or `path:LINE:COL` in the file for notebook-level findings).
+/// `path:cell N:ROW:COL` (or `path:LINE:COL` in the file for notebook-level findings), the path
+/// masked and escaped.
 pub fn display_location(path: &str, diagnostic: &crate::Diagnostic) -> String {
     let mut out = String::new();
-    write_location(&mut out, path, diagnostic);
+    write_location(&mut out, &nbtidy_safe_text::redact(path), diagnostic);
     out
 }
 
 /// Appends [`display_location`] to `out`.
 pub(crate) fn write_location(out: &mut String, path: &str, diagnostic: &crate::Diagnostic) {
     let location = &diagnostic.location;
-    let path = escape_control(path);
+    let path = nbtidy_safe_text::escape(path);
     let _ = match location.cell {
         Some(cell) => write!(
             out,

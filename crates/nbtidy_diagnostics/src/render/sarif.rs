@@ -119,7 +119,9 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
         .version(json!("2.1.0"))
         .runs(vec![run])
         .build();
-    let mut out = serde_json::to_string_pretty(&log).expect("plain data serializes");
+    let mut out = nbtidy_safe_text::escape_json(
+        serde_json::to_string_pretty(&log).expect("plain data serializes"),
+    );
     out.push('\n');
     out
 }

@@ -832,3 +832,140 @@ fn no_findings_render_as_empty_reports() {
         "[]\n"
     );
 }
+
+/// Made-up secrets, built at run time (this file holds none): a GitHub token, a Hugging Face
+/// token and the body of a private key.
+fn secrets() -> (String, String, String) {
+    let github = format!("ghp_{}", "Zx8Qw3Rt6Yu1".repeat(3));
+    let huggingface = format!("hf_{}", "QwErTyUiOpAsDfGhJk".repeat(2)[..34].to_owned());
+    let key_body = "MIIEpAIBAAKCAQEA7Vb2Xq9".repeat(3);
+    (github, huggingface, key_body)
+}
+
+/// Findings of rules other than NB016 whose message, path, fix, and cell quote secrets, with
+/// bidirectional controls, C1 controls and line separators in the path, messages and code.
+fn hostile_sample() -> Vec<FileDiagnostics> {
+    let (github, huggingface, key_body) = secrets();
+    let location = |row| Location {
+        cell: Some(1),
+        start: Position::new(row, 1),
+        end: Position::new(row, 4),
+        file_start: Position::new(10 + row, 6),
+        file_end: Position::new(10 + row, 9),
+    };
+    vec![FileDiagnostics {
+        path: format!("dir/{huggingface}/nb\u{202e}\u{2028}\u{85}.ipynb"),
+        cells: vec![format!(
+            "df = open('/home/{github}/data.csv')\nKEY = '''-----BEGIN RSA {}-----\n{key_body}\n-----END RSA {}-----'''\nx = 'a\u{2066}b\u{9b}c\u{2029}'",
+            "PRIVATE KEY", "PRIVATE KEY"
+        )],
+        diagnostics: vec![
+            Diagnostic {
+                code: "NB015",
+                name: "absolute-local-path",
+                severity: Severity::Warning,
+                message: format!("absolute path `/home/{github}/data.csv`\u{202e}"),
+                fix_title: Some(format!("Replace with `{huggingface}`")),
+                location: location(1),
+                fix: Some(Fix {
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit::code(0, 0..4, format!("token = '{github}'"))],
+                }),
+            },
+            Diagnostic {
+                code: "E501",
+                name: "line-too-long",
+                severity: Severity::Warning,
+                message: "line quotes postgres://u:Pq7Wm2Xz9Kd4@db\u{85}\u{2028}".to_owned(),
+                fix_title: None,
+                location: location(3),
+                fix: None,
+            },
+            Diagnostic {
+                code: "NB005",
+                name: "error-output",
+                severity: Severity::Warning,
+                message: format!("error `ValueError: {huggingface} \u{200f}\u{61c}`"),
+                fix_title: None,
+                location: location(5),
+                fix: None,
+            },
+        ],
+    }]
+}
+
+#[test]
+fn every_format_masks_secrets_whatever_the_rule_and_escapes_unsafe_characters() {
+    let (github, huggingface, key_body) = secrets();
+    let options = super::RenderOptions {
+        color: true,
+        version: "0.1.0".to_owned(),
+    };
+    for (name, format) in super::OutputFormat::ALL {
+        let out = super::render(format, &hostile_sample(), &options);
+        for secret in [&github, &huggingface, &key_body] {
+            assert!(
+                !out.contains(secret.as_str()) && !out.contains(&secret[6..30]),
+                "{name} shows a secret:\n{out}"
+            );
+        }
+        assert!(
+            !out.contains("Pq7Wm2Xz9Kd4"),
+            "{name} shows a password:\n{out}"
+        );
+        // Nothing raw but the renderer's own colors (ESC in `full`/`concise` with color on).
+        let raw: Vec<char> = out
+            .chars()
+            .filter(|&c| nbtidy_safe_text::is_unsafe(c) && c != '\n' && c != '\u{1b}')
+            .collect();
+        assert!(raw.is_empty(), "{name}: raw {raw:?}:\n{out}");
+        match name {
+            "json" | "gitlab" | "sarif" => {
+                let value: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+                // The same text once decoded (masked secrets aside).
+                let decoded = value.to_string();
+                assert!(decoded.contains("\u{202e}\u{2028}\u{85}.ipynb") || name == "sarif");
+                assert!(decoded.contains("\u{200f}\u{61c}"), "{name}: {decoded}");
+                assert!(out.contains("\\u202e") && out.contains("\\u0085"), "{name}");
+            }
+            "junit" => {
+                check_xml_nesting(&out);
+                assert!(out.contains("nb\\u{202e}\\u{2028}\\u{85}.ipynb"), "{out}");
+            }
+            _ => assert!(
+                out.contains("nb\\u{202e}\\u{2028}\\u{85}.ipynb"),
+                "{name}: {out}"
+            ),
+        }
+    }
+    let full = super::render(
+        super::OutputFormat::Full,
+        &hostile_sample(),
+        &super::RenderOptions::default(),
+    );
+    // The frame masks the token after its first four characters, keeping the columns.
+    assert!(
+        full.contains(&format!(
+            "1 | df = open('/home/ghp_{}/data.csv')",
+            "*".repeat(36)
+        )),
+        "{full}"
+    );
+    assert!(
+        full.contains("x = 'a\\u{2066}b\\u{9b}c\\u{2029}'"),
+        "{full}"
+    );
+}
+
+#[test]
+fn findings_without_secrets_are_not_copied() {
+    let files = sample();
+    assert!(matches!(
+        super::redacted(&files),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    assert!(matches!(
+        super::redacted(&hostile_sample()),
+        std::borrow::Cow::Owned(_)
+    ));
+}

@@ -1,0 +1,282 @@
+//! The secret finder: API keys, tokens and private keys (what NB016 reports), and the redaction
+//! of everything it finds, plus passwords in URLs, before text is printed.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Tokens and private keys: what [`find_secrets`] reports.
+static SECRET: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+          (?P<aws>(?:AKIA|ASIA)[0-9A-Z]{16})
+        | (?P<github>(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})
+        | (?P<slack>xox[baprs]-[0-9]{6,}-[0-9A-Za-z-]{8,})
+        | (?P<google>AIza[0-9A-Za-z_-]{35})
+        | (?P<anthropic>sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,})
+        | (?P<openai>sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{48})
+        | (?P<huggingface>hf_[A-Za-z]{34})
+        | (?P<stripe>(?:sk|rk)_live_[0-9A-Za-z]{24,})
+        | (?P<private_key>-----BEGIN\x20(?:[A-Z0-9]+\x20)*PRIVATE\x20KEY(?:\x20BLOCK)?-----[\s\S]{0,300}?[A-Za-z0-9+/]{40})
+        ",
+    )
+    .expect("valid regex")
+});
+
+const KINDS: [(&str, &str); 9] = [
+    ("aws", "AWS access key id"),
+    ("github", "GitHub token"),
+    ("slack", "Slack token"),
+    ("google", "Google API key"),
+    ("anthropic", "Anthropic API key"),
+    ("openai", "OpenAI API key"),
+    ("huggingface", "Hugging Face token"),
+    ("stripe", "Stripe live key"),
+    ("private_key", "private key"),
+];
+
+/// A secret found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secret {
+    /// Byte range of what a finding points at: the token, or a private key's `-----BEGIN ...
+    /// PRIVATE KEY-----` line.
+    pub range: Range<usize>,
+    /// What it is, for users (`GitHub token`, `private key`, ...).
+    pub kind: &'static str,
+    /// What may be shown of it: the first four characters and `…`.
+    pub shown: String,
+}
+
+/// One thing to mask: a secret, whether it is reported, and which bytes [`redact`] masks.
+struct Candidate {
+    secret: Secret,
+    /// Stands alone and is not a placeholder: NB016 reports it.
+    reported: bool,
+    /// The bytes to mask, and how many characters at its start stay visible.
+    mask: Range<usize>,
+    keep: usize,
+}
+
+fn is_word(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// A value that is obviously not a real credential.
+fn is_placeholder(token: &str) -> bool {
+    let lower = token.to_ascii_lowercase();
+    if [
+        "example",
+        "xxxx",
+        "your",
+        "placeholder",
+        "redacted",
+        "dummy",
+        "fake",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+    {
+        return true;
+    }
+    // The part after the prefix: real keys are random.
+    let body = token.get(4..).unwrap_or("");
+    let mut distinct: Vec<char> = body.chars().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    distinct.len() < 6
+}
+
+/// A password in a URL that is obviously not one (`user:password@`, `:...token...@`).
+fn is_placeholder_password(password: &str) -> bool {
+    let lower = password.to_ascii_lowercase();
+    [
+        "pass",
+        "pwd",
+        "secret",
+        "token",
+        "xxx",
+        "...",
+        "changeme",
+        "example",
+        "your",
+        "placeholder",
+        "redacted",
+        "dummy",
+        "fake",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+/// Every token and private key in `text`, reported or not (glued to other letters, placeholders).
+fn scan(text: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for captures in SECRET.captures_iter(text) {
+        let Some((name, label)) = KINDS.iter().find(|(name, _)| captures.name(name).is_some())
+        else {
+            continue;
+        };
+        let found = captures.name(name).expect("checked");
+        let token = found.as_str();
+        if *name == "private_key" {
+            // Point at the `-----BEGIN ... PRIVATE KEY-----` line; mask up to `-----END`.
+            let header = token[5..].find("-----").map_or(token.len(), |at| at + 10);
+            let mask_end = text[found.start()..]
+                .find("-----END")
+                .map_or(text.len(), |offset| found.start() + offset);
+            out.push(Candidate {
+                secret: Secret {
+                    range: found.start()..found.start() + header,
+                    kind: label,
+                    shown: "-----BEGIN … PRIVATE KEY-----".to_owned(),
+                },
+                reported: true,
+                mask: found.start()..mask_end,
+                keep: 4,
+            });
+            continue;
+        }
+        let glued_before = text[..found.start()]
+            .chars()
+            .next_back()
+            .is_some_and(is_word);
+        let glued_after = text[found.end()..].chars().next().is_some_and(is_word);
+        let placeholder = is_placeholder(token);
+        // A glued token may be a longer one: mask the letters and digits that follow too.
+        let mask_end = found.end()
+            + text[found.end()..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(text.len() - found.end());
+        out.push(Candidate {
+            secret: Secret {
+                range: found.start()..found.end(),
+                kind: label,
+                shown: format!("{}…", token.chars().take(4).collect::<String>()),
+            },
+            reported: !(glued_before || glued_after || placeholder),
+            mask: if placeholder {
+                found.start()..found.start()
+            } else {
+                found.start()..mask_end
+            },
+            keep: 4,
+        });
+    }
+    out
+}
+
+/// The secrets in `text` that the `secret-in-notebook` rule reports, in order: AWS access key
+/// ids, GitHub, Slack, Google, OpenAI, Anthropic, Hugging Face and Stripe tokens that stand alone
+/// (not glued to other letters or digits), have the right length and are not obvious
+/// placeholders, and private key blocks.
+pub fn find_secrets(text: &str) -> Vec<Secret> {
+    scan(text)
+        .into_iter()
+        .filter(|candidate| candidate.reported)
+        .map(|candidate| candidate.secret)
+        .collect()
+}
+
+/// `true` when `text` may hold a secret [`find_secrets`] reports (a cheap pre-check, e.g. on raw
+/// JSON before decoding it: the tokens' characters are never escaped in JSON).
+pub fn may_hold_secret(text: &str) -> bool {
+    SECRET.is_match(text)
+}
+
+/// The byte ranges of passwords in URLs: `SCHEME://USER:PASSWORD@` where the scheme is a letter
+/// and 1 to 20 letters, digits, `+`, `.` or `-`, the user at most 64 characters and the password
+/// 1 to 128, neither holding white space, `/`, `:`, `@`, quotes or `\`; template syntax in the
+/// password (`{}`, `$`, `%`, `<>`, `*`) and obvious placeholders are not passwords. Found by
+/// looking around each `://` (no regex: this runs on whole notebooks in `check --diff`).
+fn url_passwords(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let stops = |b: u8| b.is_ascii_whitespace() || b"/:@'\"\\".contains(&b);
+    text.match_indices("://").filter_map(move |(at, _)| {
+        // The scheme.
+        let scheme = bytes[..at]
+            .iter()
+            .rev()
+            .take_while(|b| b.is_ascii_alphanumeric() || b"+.-".contains(b))
+            .count();
+        let scheme_start = at - scheme;
+        if !(2..=21).contains(&scheme) || !bytes[scheme_start].is_ascii_alphabetic() {
+            return None;
+        }
+        // The user, then `:`.
+        let user_start = at + 3;
+        let user = bytes[user_start..]
+            .iter()
+            .take(65)
+            .take_while(|&&b| !stops(b))
+            .count();
+        let colon = user_start + user;
+        if user > 64 || bytes.get(colon) != Some(&b':') {
+            return None;
+        }
+        // The password, then `@`.
+        let start = colon + 1;
+        let length = bytes[start..]
+            .iter()
+            .take(129)
+            .take_while(|&&b| !stops(b))
+            .count();
+        let end = start + length;
+        // Checked before slicing: `end` is then at the (ASCII) `@`, a character boundary.
+        if bytes.get(end) != Some(&b'@') || !(1..=128).contains(&length) {
+            return None;
+        }
+        let password = &text[start..end];
+        let template = password.contains(['{', '}', '<', '>', '$', '%', '*']);
+        (!template && !is_placeholder_password(password)).then_some(start..end)
+    })
+}
+
+/// `text` with every secret masked, for everything nbtidy prints (messages, code frames, diffs,
+/// paths, configuration values), whatever rules are selected:
+///
+/// 1. what [`find_secrets`] reports, and the same tokens glued to other letters (then with the
+///    letters and digits that follow): the first four characters kept, the others written as `*`;
+/// 2. a private key, from its `-----BEGIN` line to its `-----END` line (or the end of the text),
+///    line breaks kept;
+/// 3. a password in a URL (`scheme://user:PASSWORD@`): every character written as `*`.
+///
+/// The masked text has as many characters as `text`, and the same line breaks, so columns and
+/// rows stay right.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let mut masks: Vec<(Range<usize>, usize)> = scan(text)
+        .into_iter()
+        .filter(|candidate| !candidate.mask.is_empty())
+        .map(|candidate| (candidate.mask, candidate.keep))
+        .collect();
+    let before = masks.len();
+    masks.extend(url_passwords(text).map(|range| (range, 0)));
+    if masks.len() > before {
+        masks.sort_by_key(|(range, _)| range.start);
+    }
+    if masks.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, keep) in masks {
+        // Overlapping masks: the rest of a later one is masked from where the earlier ended.
+        let start = range.start.max(at);
+        if range.end <= start {
+            continue;
+        }
+        let keep = if start == range.start { keep } else { 0 };
+        out.push_str(&text[at..start]);
+        for (index, c) in text[start..range.end].chars().enumerate() {
+            out.push(if index < keep || c == '\n' || c == '\r' {
+                c
+            } else {
+                '*'
+            });
+        }
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}

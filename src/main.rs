@@ -18,6 +18,7 @@ use clap::error::ContextValue;
 
 fn main() -> ExitCode {
     panic::install_hook();
+    write::handle_signals();
     // Parsing, formatting and linting recurse once per level of a cell's nesting, which
     // `nbtidy_python` bounds; every thread that does it gets the stack that bound needs (reserved
     // address space: only what a deep cell uses is touched).

@@ -7,8 +7,11 @@
 //! 2. **Bounded size.** Each kind of file has a limit ([`NOTEBOOK_LIMIT`], [`SETTINGS_LIMIT`]);
 //!    reading stops one byte past it, so even a file that grows while it is read, or a `/proc`
 //!    file whose size says 0, costs at most the limit.
-//! 3. **Pre-checks for files others read.** [`check_regular`] tells, without reading, whether a
+//! 3. **Writes** ([`write::replace`]) are atomic and keep the file what it is: see [`write`].
+//! 4. **Pre-checks for files others read.** [`check_regular`] tells, without reading, whether a
 //!    file that a library will open (the `ignore` crate's `.gitignore`) is safe to open.
+
+pub mod write;
 
 use std::fs::File;
 use std::io::Read as _;

@@ -108,19 +108,16 @@ impl CellFormatter {
     /// formatter fails or its output would not parse.
     pub fn format(&self, code: &str) -> Result<Option<String>, FormatError> {
         // As ruff does for notebooks, each cell is formatted as if it ended with a newline.
+        // Each cell keeps its own line ending.
+        let ending = cell_line_ending(code);
         let mut input = String::with_capacity(code.len() + 2);
         input.push_str(code);
-        let crlf = code.contains("\r\n");
-        input.push_str(if crlf { "\r\n" } else { "\n" });
+        input.push_str(ending.as_str());
 
         let parsed = parse_cell(&input).map_err(|err| format_error(err, code))?;
         let keep_semicolon = ends_with_semicolon(&parsed, &input);
 
-        let options = self.options.clone().with_line_ending(if crlf {
-            LineEnding::CarriageReturnLineFeed
-        } else {
-            LineEnding::LineFeed
-        });
+        let options = self.options.clone().with_line_ending(ending);
         // A panic of the formatter (a debug assertion of ruff's, say) is an internal error for
         // this cell, not for the notebook.
         let printed = std::panic::catch_unwind(|| {
@@ -138,11 +135,8 @@ impl CellFormatter {
             ))
         })??;
         let mut output = printed.into_code();
-        for ending in ["\r\n", "\n"] {
-            if output.ends_with(ending) {
-                output.truncate(output.len() - ending.len());
-                break;
-            }
+        if output.ends_with(ending.as_str()) {
+            output.truncate(output.len() - ending.as_str().len());
         }
         if output == code {
             return Ok(None);
@@ -163,7 +157,7 @@ impl CellFormatter {
         if !escapes.is_empty() {
             // Read the result as the input was read: with the final newline.
             let mut as_read = output.clone();
-            as_read.push_str(if crlf { "\r\n" } else { "\n" });
+            as_read.push_str(ending.as_str());
             if parse_cell(&as_read).map(|p| escape_commands(&p)).ok() != Some(escapes) {
                 return Err(FormatError::Internal(
                     "the formatted code would change an IPython escape command".to_owned(),
@@ -198,6 +192,18 @@ pub fn check_parses(code: &str) -> Result<(), FormatError> {
     parse_cell(code)
         .map(|_| ())
         .map_err(|err| format_error(err, code))
+}
+
+/// The line ending the formatted cell gets: `\r\n` when the cell has one, else `\r` when it has
+/// a lone one (old Mac files), else `\n`.
+fn cell_line_ending(code: &str) -> LineEnding {
+    if code.contains("\r\n") {
+        LineEnding::CarriageReturnLineFeed
+    } else if code.contains('\r') {
+        LineEnding::CarriageReturn
+    } else {
+        LineEnding::LineFeed
+    }
 }
 
 /// A parse error as a [`FormatError`] with its row and column in `code`.

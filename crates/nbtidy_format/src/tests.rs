@@ -100,3 +100,20 @@ fn is_idempotent_on_tricky_cells() {
         assert_eq!(fmt(&once), once, "not idempotent for {code:?}");
     }
 }
+
+#[test]
+fn each_cell_keeps_its_line_endings_cr_only_too() {
+    let formatter = CellFormatter::new(&nbtidy_config::FormatSettings::default());
+    for (code, expected) in [
+        ("x=1\ry=[1,\r2]", "x = 1\ry = [1, 2]"),
+        ("x=1\r\ny=2", "x = 1\r\ny = 2"),
+        ("x=1\ny=2", "x = 1\ny = 2"),
+        ("def f():\r  return 1\r", "def f():\r    return 1"),
+    ] {
+        assert_eq!(
+            formatter.format(code).expect("formats").as_deref(),
+            Some(expected),
+            "{code:?}"
+        );
+    }
+}

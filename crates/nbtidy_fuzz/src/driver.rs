@@ -189,7 +189,27 @@ pub fn save_artifact(
 
 /// Runs one target: the seeds, then mutants, until the budget is spent. `progress` is called
 /// about once a second and for every new kind of failure.
+///
+/// Runs on a thread with the stack nbtidy gives every thread that parses
+/// ([`nbtidy_python::STACK_SIZE`]), so deep-nesting mutants behave as in the CLI.
 pub fn run(
+    checker: &Checker,
+    seeds: &Seeds,
+    options: &RunOptions,
+    progress: impl FnMut(&Stats, Option<&Found>) + Send,
+) -> Stats {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("fuzz".to_owned())
+            .stack_size(nbtidy_python::STACK_SIZE)
+            .spawn_scoped(scope, || run_here(checker, seeds, options, progress))
+            .expect("spawn the fuzzing thread")
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })
+}
+
+fn run_here(
     checker: &Checker,
     seeds: &Seeds,
     options: &RunOptions,

@@ -930,7 +930,7 @@ fn line_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// One Python-aware mutation of cell code; `cells` supplies lines to splice in.
 pub fn python(rng: &mut FuzzRng, code: &mut String, cells: &[String]) {
     let lines = line_ranges(code);
-    match rng.random_range(0..16) {
+    match rng.random_range(0..17) {
         0..=3 => {
             let at = char_boundary(rng, code);
             code.insert_str(at, pick_str(rng, PY_TOKENS));
@@ -1081,6 +1081,22 @@ pub fn python(rng: &mut FuzzRng, code: &mut String, cells: &[String]) {
                     _ => pick_str(rng, &["_", "x", "é", "ℌ", ".", "(", "0"]),
                 };
                 code.replace_range(at..at + c.len_utf8(), new);
+            }
+        }
+        16 => {
+            // Deep nesting of one of the hostile shapes, around and past nbtidy's limit (the
+            // parser, formatter and visitors must never overflow the stack).
+            let shapes = nbtidy_python::hostile::shapes();
+            if let Some((_, shape)) = shapes.choose(rng) {
+                let limit = nbtidy_python::MAX_NESTING;
+                let depth = match rng.random_range(0..4) {
+                    0 => rng.random_range(1..64),
+                    1 => rng.random_range(limit / 4..limit / 2),
+                    2 => rng.random_range(limit / 2..=limit + 8),
+                    _ => rng.random_range(limit..limit * 3),
+                };
+                let at = lines.choose(rng).map_or(code.len(), |l| l.start);
+                code.insert_str(at, &format!("{}\n", shape(depth)));
             }
         }
         _ => {

@@ -916,6 +916,15 @@ impl Checker {
                 }
                 Ok(signature((name, "syntax", shape_of(&message))))
             }
+            Err(FormatError::TooDeep { message, .. }) => {
+                // Only code the estimate refuses (or whose formatted form it would refuse).
+                if nbtidy_python::nesting(code) <= nbtidy_python::MAX_NESTING
+                    && !message.starts_with("formatted")
+                {
+                    return Err(fail("shallow code refused as too deep", message.clone()));
+                }
+                Ok(signature((name, "too deep")))
+            }
             Err(FormatError::Internal(message)) => {
                 // The kind: the message up to the first quoted or parenthesized detail.
                 let head = message.split(['\'', '"', '(']).next().unwrap_or("");

@@ -189,7 +189,7 @@ fn escape_json_gives_valid_json_with_the_same_value() {
         escaped,
         "{\"k\": \"a\\u0085b\\u202ec\\u2028d\\u007fe\\u001bf é\"}"
     );
-    assert!(!escaped.chars().any(|c| is_unsafe(c)));
+    assert!(!escaped.chars().any(is_unsafe));
     let plain = "{\n  \"k\": \"v\"\n}".to_owned();
     assert_eq!(escape_json(plain.clone()), plain);
 }

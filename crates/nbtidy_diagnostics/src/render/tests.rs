@@ -969,3 +969,38 @@ fn findings_without_secrets_are_not_copied() {
         std::borrow::Cow::Owned(_)
     ));
 }
+
+#[test]
+fn a_document_assembled_file_by_file_is_what_render_gives_for_all_files() {
+    let options = super::RenderOptions {
+        color: false,
+        version: "0.1.0".to_owned(),
+    };
+    let mut files = sample();
+    // A file without findings between two with, and a secret to mask.
+    files.insert(1, FileDiagnostics::default());
+    files[0].diagnostics[0].message = "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 here".into();
+    for (name, format) in super::OutputFormat::ALL {
+        for files in [&files[..], &files[1..2], &[]] {
+            let mut document = super::Document::new(format, options.clone());
+            let mut out = String::new();
+            for file in files {
+                if let Some(piece) = super::Document::piece(format, file, &options)
+                    && let Some(text) = document.add(piece)
+                {
+                    out.push_str(&text);
+                }
+            }
+            if let Some(text) = document.finish() {
+                assert!(out.is_empty(), "{name}");
+                out = text;
+            }
+            assert_eq!(out, super::render(format, files, &options), "{name}");
+            assert_eq!(
+                format.needs_whole_document(),
+                format.is_machine_readable() && format != super::OutputFormat::Github,
+                "{name}"
+            );
+        }
+    }
+}

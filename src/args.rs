@@ -131,8 +131,12 @@ pub struct CheckArgs {
     pub exclude: Vec<String>,
 
     /// No summary line.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also name every notebook skipped (not Python, `nbtidy = off`) and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// A severity on the command line.
@@ -202,8 +206,12 @@ pub struct FormatArgs {
     pub overrides: OverrideArgs,
 
     /// Print only errors and warnings, no summary.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also name every notebook skipped (not Python, `nbtidy = off`) and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 impl FormatArgs {

@@ -130,6 +130,11 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// The layout settings `format` takes, so that `check` (E501, W191, ...) judges the code
+    /// `format` made with the same flags.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+
     /// No summary line.
     #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -203,3 +203,68 @@ fn findings_come_in_path_order_as_many_notebooks_finish() {
         assert!(positions.is_sorted(), "{format}: not in path order");
     }
 }
+
+#[test]
+fn check_takes_the_layout_flags_format_takes() {
+    let project = Project::new();
+    let long = format!(
+        "x = [{}]",
+        (0..26)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(long.len() > 88 && long.len() <= 100);
+    project.write("a.ipynb", code_notebook(&[&long]));
+    project
+        .run(&["format", "--line-length", "100", "a.ipynb"])
+        .assert_code(0);
+    let run = project.run(&[
+        "check",
+        "--select",
+        "E501",
+        "--fail-on",
+        "warning",
+        "a.ipynb",
+    ]);
+    run.assert_code(1);
+    let run = project.run(&[
+        "check",
+        "--select",
+        "E501",
+        "--fail-on",
+        "warning",
+        "--line-length",
+        "100",
+        "a.ipynb",
+    ]);
+    run.assert_code(0);
+    project
+        .run(&[
+            "check",
+            "--indent-width",
+            "2",
+            "--indent-style",
+            "tab",
+            "a.ipynb",
+        ])
+        .assert_code(0);
+}
+
+#[test]
+fn json_fix_edits_number_cells_from_one_like_findings() {
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1", "import os"]));
+    let run = project.run(&[
+        "check",
+        "--select",
+        "F401",
+        "--output-format",
+        "json",
+        "a.ipynb",
+    ]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(findings[0]["cell"], 2);
+    assert_eq!(findings[0]["fix"]["edits"][0]["kind"], "code");
+    assert_eq!(findings[0]["fix"]["edits"][0]["cell"], 2);
+}

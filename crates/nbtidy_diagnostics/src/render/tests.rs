@@ -110,7 +110,8 @@ fn json_has_the_documented_fields() {
     assert_eq!(first["fix"]["applicability"], "safe");
     assert_eq!(
         first["fix"]["edits"][0],
-        serde_json::json!({"kind": "code", "cell": 1, "range": {"start": 0, "end": 10}, "content": ""})
+        // The same cell as the finding's `cell`: 1-based.
+        serde_json::json!({"kind": "code", "cell": 2, "range": {"start": 0, "end": 10}, "content": ""})
     );
     assert_eq!(value[1]["cell"], serde_json::Value::Null);
     assert_eq!(value.as_array().unwrap().len(), 3);

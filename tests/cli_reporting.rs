@@ -268,3 +268,78 @@ fn json_fix_edits_number_cells_from_one_like_findings() {
     assert_eq!(findings[0]["fix"]["edits"][0]["kind"], "code");
     assert_eq!(findings[0]["fix"]["edits"][0]["cell"], 2);
 }
+
+#[test]
+fn a_bad_select_is_one_error_naming_the_command_line() {
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.write("b.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "--select", "F4O1", "."]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr,
+        "error: command line: --select = F4O1: expected a rule code (`F401`), a rule name \
+         (`unused-import`), a code prefix (`F`) or `ALL`; no notebook is checked\n"
+    );
+    assert!(!run.stderr.contains(".editorconfig"));
+    let run = project.run(&["check", "--ignore", "nope", "."]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: command line: --ignore = nope: expected")
+    );
+}
+
+#[test]
+fn every_invalid_value_is_reported_once_whatever_its_kind() {
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nmax_line_length = lots\nnbtidy_rule.F401 = of\nnbtidy_max_output_size = lots\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.write("b.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "."]);
+    run.assert_code(2);
+    for expected in [
+        "max_line_length = lots: expected",
+        "nbtidy_rule.f401 = of: expected `off`, `warning` or `error`",
+        "nbtidy_max_output_size = lots: expected a size in bytes",
+    ] {
+        assert_eq!(
+            run.stderr.matches(expected).count(),
+            1,
+            "{expected}:\n{}",
+            run.stderr
+        );
+    }
+    // Each notebook it applies to is named once; nothing else is done.
+    assert_eq!(run.stderr.matches("a.ipynb: not processed").count(), 1);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn an_invalid_rule_option_stops_check_and_config_shows_it() {
+    let project = Project::with_editorconfig("[*.ipynb]\nnbtidy_max_output_size = lots\n");
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "a.ipynb"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(".editorconfig:3: nbtidy_max_output_size = lots: expected a size"),
+        "{}",
+        run.stderr
+    );
+    let run = project.run(&["config", "a.ipynb"]);
+    run.assert_code(2);
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("nbtidy_max_output_size"))
+        .unwrap();
+    assert!(line.ends_with(" invalid"), "{line}");
+    // Valid sizes are accepted.
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nnbtidy_max_output_size = 500kB\nnbtidy_outputs_allowed_size = 100\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.run(&["check", "a.ipynb"]).assert_code(0);
+}

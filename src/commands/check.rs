@@ -137,6 +137,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         },
         options: options.clone(),
     };
+    // `--select`/`--ignore` apply to every notebook: a bad one stops the run before it starts.
+    let problems = nbtidy_lint::selection::argument_problems(&command.selection_args);
+    if !problems.is_empty() {
+        for problem in &problems {
+            printer::error(&format!("{problem}; no notebook is checked"));
+        }
+        return Ok(ExitStatus::Error);
+    }
     let format = args.output_format;
     let mut document = Document::new(format, options.clone());
     let mut failing = false;

@@ -269,20 +269,23 @@ fn one<C: NotebookCommand>(
         Err(err) => return Err(Stop::Failed(err.to_string())),
     };
     notes.extend(resolved.warnings.iter().map(config_note));
-    if resolved
+    let invalid = resolved
         .warnings
         .iter()
-        .any(|w| w.kind == WarningKind::InvalidValue)
-    {
-        return Err(Stop::Failed(INVALID_CONFIG.to_owned()));
-    }
-    if !resolved.settings.enabled.value {
+        .any(|w| w.kind == WarningKind::InvalidValue);
+    if !invalid && !resolved.settings.enabled.value {
         return Err(Stop::Skipped(
             Skip::Off,
             format!("nbtidy = off ({})", resolved.settings.enabled.origin),
         ));
     }
-    let prepared = command.prepare(&resolved, notes)?;
+    // Even when a setting is invalid already, so that every invalid value that applies (a rule
+    // severity, a rule option) is reported in the same run.
+    let prepared = command.prepare(&resolved, notes);
+    if invalid {
+        return Err(Stop::Failed(INVALID_CONFIG.to_owned()));
+    }
+    let prepared = prepared?;
     match crate::read::with_file(path, |bytes| {
         command.process(path, bytes, &resolved, &prepared)
     }) {

@@ -109,7 +109,7 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
 }
 
 /// One file's elements of the array, as [`render`] writes them inside it (empty for a file
-/// without findings); [`document`] puts them together.
+/// without findings); `Document` puts them together.
 pub(super) fn elements(file: &FileDiagnostics) -> String {
     if file.diagnostics.is_empty() {
         return String::new();
@@ -120,16 +120,4 @@ pub(super) fn elements(file: &FileDiagnostics) -> String {
         .and_then(|rest| rest.strip_suffix("\n]\n"))
         .expect("a pretty-printed array of objects")
         .to_owned()
-}
-
-/// The array holding `parts` (what [`elements`] gave for each file with findings), as
-/// [`render`] would write it for all those files.
-pub(super) fn document(parts: &[String]) -> String {
-    if parts.is_empty() {
-        return "[]\n".to_owned();
-    }
-    let mut out = String::from("[\n");
-    out.push_str(&parts.join(",\n"));
-    out.push_str("\n]\n");
-    out
 }

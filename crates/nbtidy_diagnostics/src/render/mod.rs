@@ -61,8 +61,8 @@ impl OutputFormat {
     ];
 
     /// The output is one document around all the files' findings (a JSON array, a SARIF log, a
-    /// GitLab report, a JUnit report), written once every notebook is done; the other formats
-    /// are a sequence of per-file texts, written as each notebook is done.
+    /// GitLab report, a JUnit report) rather than a sequence of per-file texts. [`Document`]
+    /// still writes a JSON array as it comes; the other three once every notebook is done.
     pub fn needs_whole_document(self) -> bool {
         match self {
             OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => false,
@@ -109,15 +109,16 @@ pub enum Piece {
 ///
 /// 1. [`Document::piece`] renders one file (any thread); [`Document::add`] takes the pieces in
 ///    path order and returns the text to write at once, if any.
-/// 2. [`Document::finish`] returns the whole document for formats that
-///    [`OutputFormat::needs_whole_document`].
+/// 2. [`Document::finish`] returns the rest: the whole document for sarif, gitlab and junit
+///    (their headers depend on every file), the closing `]` for json (written as it comes).
 ///
 /// What comes out is byte for byte what [`render`] gives for all the files at once.
 #[derive(Debug)]
 pub struct Document {
     format: OutputFormat,
     options: RenderOptions,
-    fragments: Vec<String>,
+    /// The junit suites so far.
+    fragments: String,
     total: usize,
     files: Vec<FileDiagnostics>,
 }
@@ -128,7 +129,7 @@ impl Document {
         Document {
             format,
             options,
-            fragments: Vec::new(),
+            fragments: String::new(),
             total: 0,
             files: Vec::new(),
         }
@@ -168,9 +169,15 @@ impl Document {
     pub fn add(&mut self, piece: Piece) -> Option<String> {
         match piece {
             Piece::Text(text) => Some(text),
+            // The array is written as it comes: `[`, the elements with `,` between, then `]`.
+            Piece::Fragment(text, count) if self.format == OutputFormat::Json => {
+                let separator = if self.total == 0 { "[\n" } else { ",\n" };
+                self.total += count;
+                Some(format!("{separator}{text}"))
+            }
             Piece::Fragment(text, count) => {
                 self.total += count;
-                self.fragments.push(text);
+                self.fragments.push_str(&text);
                 None
             }
             Piece::Findings(file) => {
@@ -180,12 +187,14 @@ impl Document {
         }
     }
 
-    /// The whole document, for formats that need one; `None` for the others.
+    /// The rest of the output: the whole document for formats that need one (json: its end);
+    /// `None` for the others.
     pub fn finish(self) -> Option<String> {
         match self.format {
             OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => None,
-            OutputFormat::Json => Some(json::document(&self.fragments)),
-            OutputFormat::Junit => Some(junit::document(self.total, &self.fragments.concat())),
+            OutputFormat::Json if self.total == 0 => Some("[]\n".to_owned()),
+            OutputFormat::Json => Some("\n]\n".to_owned()),
+            OutputFormat::Junit => Some(junit::document(self.total, &self.fragments)),
             OutputFormat::Sarif | OutputFormat::Gitlab => {
                 Some(render(self.format, &self.files, &self.options))
             }

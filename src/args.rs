@@ -130,9 +130,18 @@ pub struct CheckArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// The layout settings `format` takes, so that `check` (E501, W191, ...) judges the code
+    /// `format` made with the same flags.
+    #[command(flatten)]
+    pub overrides: OverrideArgs,
+
     /// No summary line.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also name every notebook skipped (not Python, `nbtidy = off`) and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// A severity on the command line.
@@ -202,8 +211,12 @@ pub struct FormatArgs {
     pub overrides: OverrideArgs,
 
     /// Print only errors and warnings, no summary.
-    #[arg(long, short)]
+    #[arg(long, short, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// Also name every notebook skipped (not Python, `nbtidy = off`) and why.
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 impl FormatArgs {

@@ -49,8 +49,26 @@ fn is_excluded(exclude: &GlobSet, relative: &Path) -> bool {
 pub struct Found {
     /// Notebooks to process, sorted, each file once.
     pub notebooks: Vec<PathBuf>,
-    /// Paths named on the command line that cannot be read (`path: reason`).
-    pub errors: Vec<String>,
+    /// Paths that cannot be read or walked, sorted by message.
+    pub errors: Vec<WalkError>,
+}
+
+/// A path that cannot be read or walked.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkError {
+    /// The whole message (`path: reason`, or `problem; path is not walked`).
+    pub text: String,
+    /// The path concerned, as shown (empty when the error names none).
+    pub path: String,
+}
+
+impl WalkError {
+    fn new(path: &Path, text: String) -> Self {
+        WalkError {
+            text,
+            path: path.display().to_string(),
+        }
+    }
 }
 
 /// The ignore files the `ignore` crate reads in a directory, relative to it.
@@ -114,7 +132,10 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
             Err(err) => {
-                lock(&errors).push(format!("{}: cannot read: {err}", path.display()));
+                lock(&errors).push(WalkError::new(
+                    path,
+                    format!("{}: cannot read: {err}", path.display()),
+                ));
                 continue;
             }
         };
@@ -123,14 +144,20 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
             continue;
         }
         if let Some(problem) = global.get_or_init(unsafe_global_file) {
-            lock(&errors).push(format!(
-                "{problem}; {} is not walked (git's global excludes cannot be read)",
-                path.display()
+            lock(&errors).push(WalkError::new(
+                path,
+                format!(
+                    "{problem}; {} is not walked (git's global excludes cannot be read)",
+                    path.display()
+                ),
             ));
             continue;
         }
         if let Some(problem) = unsafe_root(path) {
-            lock(&errors).push(format!("{problem}; {} is not walked", path.display()));
+            lock(&errors).push(WalkError::new(
+                path,
+                format!("{problem}; {} is not walked", path.display()),
+            ));
             continue;
         }
         let root = path.clone();
@@ -151,9 +178,10 @@ pub fn notebooks(paths: &[PathBuf], exclude: &GlobSet) -> Found {
                 match unsafe_ignore_file(entry.path()) {
                     None => true,
                     Some(problem) => {
-                        lock(&errors_in_walk).push(format!(
-                            "{problem}; {} is not walked",
-                            tidy(entry.path()).display()
+                        let path = tidy(entry.path());
+                        lock(&errors_in_walk).push(WalkError::new(
+                            &path,
+                            format!("{problem}; {} is not walked", path.display()),
                         ));
                         false
                     }
@@ -219,16 +247,17 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// A walk error as `path: reason` (the `ignore` crate puts the path first already).
-fn walk_error(err: &ignore::Error) -> String {
+fn walk_error(err: &ignore::Error) -> WalkError {
     let text = err.to_string();
     // `IO error for operation on PATH: REASON` reads better as `PATH: cannot read: REASON`.
-    match text.strip_prefix("IO error for operation on ") {
+    let (text, path) = match text.strip_prefix("IO error for operation on ") {
         Some(rest) => match rest.split_once(": ") {
-            Some((path, reason)) => format!("{path}: cannot read: {reason}"),
-            None => rest.to_owned(),
+            Some((path, reason)) => (format!("{path}: cannot read: {reason}"), path.to_owned()),
+            None => (rest.to_owned(), String::new()),
         },
-        None => text,
-    }
+        None => (text, String::new()),
+    };
+    WalkError { text, path }
 }
 
 /// `./a.ipynb` → `a.ipynb`, for messages.

@@ -5,7 +5,6 @@
 //! notebook; the others are still checked. Exit codes: 2 if any notebook or setting could not be
 //! read; else 1 if any remaining finding is at or above its notebook's fail level; else 0.
 
-use std::collections::BTreeSet;
 use std::io::IsTerminal as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,44 +12,105 @@ use std::sync::{Arc, Mutex, PoisonError};
 use anyhow::Result;
 use nbtidy_config::Resolver;
 use nbtidy_diagnostics::{
-    Applicability, FileDiagnostics, OutputFormat, RenderOptions, Severity, render,
+    Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem, check_notebook};
 use nbtidy_notebook::Notebook;
 
+use super::{Note, Stop};
 use crate::args::{CheckArgs, ColorChoice, SeverityArg};
 use crate::{ExitStatus, diff, printer};
 
+/// What checking one notebook gave: counts, and its findings already rendered.
 #[derive(Debug, Default)]
-struct Report {
-    display: String,
-    error: Option<String>,
-    /// Why the path was passed over without an error (not a regular file).
-    passed_over: Option<String>,
-    config_warnings: Vec<nbtidy_config::ConfigWarning>,
-    problems: Vec<nbtidy_lint::SelectionProblem>,
-    diagnostics: FileDiagnostics,
-    fail_on: Option<Severity>,
+struct Checked {
+    /// Findings left.
+    found: usize,
+    /// Of those, with a safe fix / with an unsafe fix only.
+    fixable_safe: usize,
+    fixable_unsafe: usize,
+    /// Findings fixed.
     fixed: usize,
+    /// A finding at or above the notebook's fail level is left.
+    failing: bool,
+    /// Fixes dropped because they would break the code (`cell N: ...`).
     dropped: Vec<String>,
+    /// What the fixes change (--diff).
     diff: String,
-    /// The findings, rendered (full and concise formats).
-    rendered: String,
+    /// The findings, rendered or kept for the output document.
+    piece: Option<Piece>,
+}
+
+/// `nbtidy check` as a [`super::NotebookCommand`].
+struct Check<'a> {
+    args: &'a CheckArgs,
+    resolver: Resolver,
+    selections: SelectionCache,
+    selection_args: SelectionArgs,
+    options: RenderOptions,
+}
+
+impl super::NotebookCommand for Check<'_> {
+    type Prepared = Arc<(Selection, Vec<SelectionProblem>)>;
+    type Done = Checked;
+
+    fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    fn prepare(
+        &self,
+        resolved: &nbtidy_config::Resolved,
+        notes: &mut Vec<Note>,
+    ) -> Result<Self::Prepared, Stop> {
+        let selection = self.selections.get(resolved, &self.selection_args);
+        for problem in &selection.1 {
+            notes.push(if problem.is_error {
+                Note {
+                    is_error: true,
+                    text: format!("{problem}; the notebooks it applies to are not checked"),
+                }
+            } else {
+                Note {
+                    is_error: false,
+                    text: problem.to_string(),
+                }
+            });
+        }
+        if selection.1.iter().any(|p| p.is_error) {
+            return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
+        }
+        Ok(selection)
+    }
+
+    fn process(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        resolved: &nbtidy_config::Resolved,
+        prepared: &Self::Prepared,
+    ) -> Result<Checked, Stop> {
+        let mut checked = Checked::default();
+        let diagnostics = lint_bytes(path, bytes, resolved, &prepared.0, self.args, &mut checked)?;
+        checked.found = diagnostics.diagnostics.len();
+        for diagnostic in &diagnostics.diagnostics {
+            match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
+                Some(Applicability::Safe) => checked.fixable_safe += 1,
+                Some(Applicability::Unsafe) => checked.fixable_unsafe += 1,
+                None => {}
+            }
+            checked.failing |= diagnostic.severity >= prepared.0.fail_on;
+        }
+        if !self.args.diff {
+            checked.piece = Document::piece(self.args.output_format, &diagnostics, &self.options);
+        }
+        Ok(checked)
+    }
 }
 
 /// Runs `nbtidy check`.
 pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
-    let resolver = Resolver::new(nbtidy_config::Overrides::default());
-    let selections = SelectionCache::default();
-    let selection_args = SelectionArgs {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        fail_on: args.fail_on.map(|level| match level {
-            SeverityArg::Error => Severity::Error,
-            SeverityArg::Warning => Severity::Warning,
-        }),
-    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -63,133 +123,128 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         color,
         version: env!("CARGO_PKG_VERSION").to_owned(),
     };
-
-    // Text formats are rendered file by file in the workers, in parallel; the others need all
-    // files at once.
-    let render_in_workers = !args.diff
-        && matches!(
-            args.output_format,
-            OutputFormat::Full | OutputFormat::Concise
-        );
-    let mut reports = super::for_each_notebook(
+    let command = Check {
+        args,
+        resolver: Resolver::new(args.overrides.overrides()),
+        selections: SelectionCache::default(),
+        selection_args: SelectionArgs {
+            select: args.select.clone(),
+            ignore: args.ignore.clone(),
+            fail_on: args.fail_on.map(|level| match level {
+                SeverityArg::Error => Severity::Error,
+                SeverityArg::Warning => Severity::Warning,
+            }),
+        },
+        options: options.clone(),
+    };
+    // `--select`/`--ignore` apply to every notebook: a bad one stops the run before it starts.
+    let problems = nbtidy_lint::selection::argument_problems(&command.selection_args);
+    if !problems.is_empty() {
+        for problem in &problems {
+            printer::error(&format!("{problem}; no notebook is checked"));
+        }
+        return Ok(ExitStatus::Error);
+    }
+    let format = args.output_format;
+    let mut document = Document::new(format, options.clone());
+    let mut failing = false;
+    let mut changes = false;
+    let (mut found, mut fixed, mut fixable_safe, mut fixable_unsafe) = (0, 0, 0, 0);
+    let tally = super::run(
+        &command,
         &args.paths,
         &args.exclude,
-        |path| {
-            let mut report = check_path(&resolver, &selections, &selection_args, path, args);
-            if render_in_workers && !report.diagnostics.diagnostics.is_empty() {
-                report.rendered = render(
-                    args.output_format,
-                    std::slice::from_ref(&report.diagnostics),
-                    &options,
-                );
-            }
-            report
+        super::LoopOptions {
+            verbose: args.verbose,
         },
-        |error| Report {
-            error: Some(error),
-            ..Report::default()
+        |finished| {
+            let checked = match finished.outcome {
+                Ok(checked) => checked,
+                Err(stop) => {
+                    super::print_stop(&finished.display, &stop);
+                    if let Stop::Unreadable(message) | Stop::NotWalked(message) = &stop
+                        && !args.diff
+                    {
+                        let file = io_error(&finished.display, message);
+                        if let Some(piece) = Document::piece(format, &file, &options)
+                            && let Some(text) = document.add(piece)
+                        {
+                            printer::out(text.as_bytes())?;
+                        }
+                    }
+                    return Ok(());
+                }
+            };
+            for dropped in &checked.dropped {
+                printer::warning(&format!("{}:{dropped}", finished.display));
+            }
+            fixed += checked.fixed;
+            found += checked.found;
+            fixable_safe += checked.fixable_safe;
+            fixable_unsafe += checked.fixable_unsafe;
+            failing |= checked.failing;
+            if args.diff {
+                changes |= !checked.diff.is_empty();
+                printer::out_text(&checked.diff)?;
+            } else if let Some(piece) = checked.piece
+                && let Some(text) = document.add(piece)
+            {
+                printer::out(text.as_bytes())?;
+            }
+            Ok(())
         },
     )?;
-
-    let mut seen = BTreeSet::new();
-    let mut seen_problems = BTreeSet::new();
-    let mut errors = 0;
-    let mut failing = false;
-    let (mut found_count, mut fixed, mut fixable_safe, mut fixable_unsafe) = (0, 0, 0, 0);
-    let mut files = Vec::new();
-    for report in &mut reports {
-        for warning in &report.config_warnings {
-            if seen.insert(warning.clone()) {
-                super::print_config_warning(warning);
-            }
-        }
-        for problem in &report.problems {
-            if seen_problems.insert(problem.clone()) {
-                if problem.is_error {
-                    printer::error(&format!(
-                        "{problem}; the notebooks it applies to are not checked"
-                    ));
-                } else {
-                    printer::warning(&problem.to_string());
-                }
-            }
-        }
-        if let Some(error) = &report.error {
-            errors += 1;
-            if report.display.is_empty() {
-                printer::error(error);
-            } else {
-                printer::error(&format!("{}: {error}", report.display));
-            }
-            continue;
-        }
-        if let Some(reason) = &report.passed_over {
-            printer::warning(&format!("{}: {reason}", report.display));
-            continue;
-        }
-        for dropped in &report.dropped {
-            printer::warning(&format!("{}:{dropped}", report.display));
-        }
-        fixed += report.fixed;
-        found_count += report.diagnostics.diagnostics.len();
-        for diagnostic in &report.diagnostics.diagnostics {
-            match diagnostic.fix.as_ref().map(|fix| fix.applicability) {
-                Some(Applicability::Safe) => fixable_safe += 1,
-                Some(Applicability::Unsafe) => fixable_unsafe += 1,
-                None => {}
-            }
-            if report
-                .fail_on
-                .is_some_and(|level| diagnostic.severity >= level)
-            {
-                failing = true;
-            }
-        }
-        if args.diff {
-            printer::out_text(&report.diff)?;
-        } else if !report.diagnostics.diagnostics.is_empty() {
-            files.push(std::mem::take(&mut report.diagnostics));
-        }
+    if !args.diff
+        && let Some(text) = document.finish()
+    {
+        printer::out(text.as_bytes())?;
     }
-    if !args.diff {
-        let text = if render_in_workers {
-            reports.iter().map(|r| r.rendered.as_str()).collect()
-        } else {
-            render(args.output_format, &files, &options)
-        };
-        if !text.is_empty()
-            || matches!(
-                args.output_format,
-                OutputFormat::Json
-                    | OutputFormat::Sarif
-                    | OutputFormat::Gitlab
-                    | OutputFormat::Junit
-            )
-        {
-            printer::out(text.as_bytes())?;
-        }
-    }
-    let text_format = matches!(
-        args.output_format,
-        OutputFormat::Full | OutputFormat::Concise
-    );
-    if !args.quiet && (text_format || args.diff) {
+    if !args.quiet && (!format.is_machine_readable() || args.diff) {
         printer::note(&summary(
             args,
-            found_count,
+            found,
             fixed,
             fixable_safe,
             fixable_unsafe,
-            errors,
+            &tally,
         ));
     }
-    Ok(if errors > 0 {
+    Ok(if tally.errors > 0 {
         ExitStatus::Error
-    } else if (failing && !args.diff) || (args.diff && reports.iter().any(|r| !r.diff.is_empty())) {
+    } else if (failing && !args.diff) || (args.diff && changes) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// A notebook that cannot be read, as an `E902` (io-error) finding on its first line, so that
+/// every output format (a CI annotation, a SARIF result) points at it.
+fn io_error(display: &str, message: &str) -> FileDiagnostics {
+    let start = nbtidy_diagnostics::Position::new(1, 1);
+    let message = message
+        .strip_prefix(display)
+        .and_then(|rest| rest.strip_prefix(": "))
+        .unwrap_or(message);
+    FileDiagnostics {
+        path: display.to_owned(),
+        cells: Vec::new(),
+        diagnostics: vec![nbtidy_diagnostics::Diagnostic {
+            code: "E902",
+            name: "io-error",
+            severity: Severity::Error,
+            message: message.to_owned(),
+            fix_title: None,
+            location: nbtidy_diagnostics::Location {
+                cell: None,
+                start,
+                end: start,
+                file_start: start,
+                file_end: start,
+            },
+            fix: None,
+        }],
+    }
 }
 
 fn summary(
@@ -198,11 +253,11 @@ fn summary(
     fixed: usize,
     fixable_safe: usize,
     fixable_unsafe: usize,
-    errors: usize,
+    tally: &super::Tally,
 ) -> String {
     let mut text = if args.diff {
         format!("{} would be fixed", printer::plural(fixed, "finding"))
-    } else if found == 0 && fixed == 0 && errors == 0 {
+    } else if found == 0 && fixed == 0 && tally.errors == 0 && tally.skipped.is_empty() {
         "All checks passed!".to_owned()
     } else if found == 0 && fixed == 0 {
         "No findings in the notebooks that could be checked".to_owned()
@@ -227,8 +282,9 @@ fn summary(
         }
         text
     };
-    if errors > 0 {
-        text.push_str(&format!(", {}", printer::plural(errors, "error")));
+    text.push_str(&tally.skipped_text());
+    if tally.errors > 0 {
+        text.push_str(&format!(", {}", printer::plural(tally.errors, "error")));
     }
     text
 }
@@ -265,62 +321,16 @@ impl SelectionCache {
     }
 }
 
-fn check_path(
-    resolver: &Resolver,
-    selections: &SelectionCache,
-    selection_args: &SelectionArgs,
-    path: &Path,
-    args: &CheckArgs,
-) -> Report {
-    let display = path.display().to_string();
-    let mut report = Report {
-        display: display.clone(),
-        ..Report::default()
-    };
-    let (warnings, resolved) = super::resolve_settings(resolver, path);
-    report.config_warnings = warnings;
-    let resolved = match resolved {
-        Ok(resolved) => resolved,
-        Err(error) => {
-            report.error = Some(error);
-            return report;
-        }
-    };
-    if !resolved.settings.enabled.value {
-        return report;
-    }
-    let resolved_selection = selections.get(&resolved, selection_args);
-    let (selection, problems) = (&resolved_selection.0, resolved_selection.1.clone());
-    let invalid = problems.iter().any(|p| p.is_error);
-    report.problems = problems;
-    if invalid {
-        report.error = Some(super::INVALID_CONFIG.to_owned());
-        return report;
-    }
-    report.fail_on = Some(selection.fail_on);
-    let result = crate::read::with_file(path, |bytes| {
-        lint_bytes(path, bytes, &resolved, selection, args, &mut report);
-    });
-    match result {
-        Ok(()) => {}
-        Err(err @ crate::read::ReadError::NotRegular(_)) => {
-            report.passed_over = Some(format!("{err}, skipped"));
-        }
-        Err(err) => report.error = Some(err.to_string()),
-    }
-    report
-}
-
-/// Lints (or fixes) one notebook's bytes into `report`.
+/// Lints (or fixes) one notebook's bytes: the findings left, and into `checked` what was fixed.
 fn lint_bytes(
     path: &Path,
     bytes: &[u8],
     resolved: &nbtidy_config::Resolved,
     selection: &Selection,
     args: &CheckArgs,
-    report: &mut Report,
-) {
-    let display = report.display.clone();
+    checked: &mut Checked,
+) -> Result<FileDiagnostics, Stop> {
+    let display = path.display().to_string();
     if crate::panic::test_marker().is_some() {
         for text in Notebook::parse(bytes)
             .iter()
@@ -330,31 +340,26 @@ fn lint_bytes(
         }
     }
     if args.fix || args.diff {
-        match fix_notebook(path, bytes, resolved, selection, args.unsafe_fixes) {
-            Ok(outcome) => {
-                report.fixed = outcome.fixed;
-                report.dropped = outcome.dropped;
-                report.diagnostics = outcome.remaining;
-                report.diagnostics.path.clone_from(&display);
-                if let Some(new) = outcome.bytes {
-                    if args.diff {
-                        report.diff = notebook_diff(&display, bytes, &new);
-                    } else if let Err(err) = crate::write::write_atomic(path, bytes, &new) {
-                        report.error = Some(format!("{err:#}"));
-                    }
-                }
+        let outcome = fix_notebook(path, bytes, resolved, selection, args.unsafe_fixes)
+            .map_err(|err| Stop::Unreadable(err.to_string()))?;
+        checked.fixed = outcome.fixed;
+        checked.dropped = outcome.dropped;
+        let mut diagnostics = outcome.remaining;
+        diagnostics.path.clone_from(&display);
+        if let Some(new) = outcome.bytes {
+            if args.diff {
+                checked.diff = notebook_diff(&display, bytes, &new);
+            } else {
+                crate::write::write_atomic(path, bytes, &new)
+                    .map_err(|err| Stop::Failed(format!("{err:#}")))?;
             }
-            Err(err) => report.error = Some(err.to_string()),
         }
-        return;
+        return Ok(diagnostics);
     }
-    match check_notebook(path, bytes, resolved, selection) {
-        Ok(mut diagnostics) => {
-            diagnostics.path.clone_from(&display);
-            report.diagnostics = diagnostics;
-        }
-        Err(err) => report.error = Some(err.to_string()),
-    }
+    let mut diagnostics = check_notebook(path, bytes, resolved, selection)
+        .map_err(|err| Stop::Unreadable(err.to_string()))?;
+    diagnostics.path.clone_from(&display);
+    Ok(diagnostics)
 }
 
 /// What fixes change: a diff per cell whose code changed, and a diff of the file's JSON when

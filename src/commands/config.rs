@@ -138,12 +138,17 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
     if !options.is_empty() {
         let _ = writeln!(out, "\n[rule options]");
         for (key, value, origin) in options {
+            // An option the rules cannot use is shown as such (and reported below).
+            let invalid = problems
+                .iter()
+                .any(|p| p.is_error && p.message.starts_with(&format!("{key} = ")));
             let _ = writeln!(
                 out,
-                "{:<30} {:<12} ({})",
+                "{:<30} {:<12} ({}){}",
                 nbtidy_safe_text::escape(&key),
                 nbtidy_safe_text::escape(&value),
-                one_line(&origin)
+                one_line(&origin),
+                if invalid { " invalid" } else { "" }
             );
         }
     }

@@ -5,7 +5,6 @@
 //! One bad cell is reported and left as it is; one bad notebook is reported and skipped; the rest
 //! goes on. Notebooks are processed in parallel; reports are printed in path order.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -14,6 +13,7 @@ use nbtidy_format::{CellFormatter, FormatError};
 use nbtidy_notebook::{CodeKind, Notebook};
 use rayon::prelude::*;
 
+use super::Stop;
 use crate::args::FormatArgs;
 use crate::{ExitStatus, diff, printer};
 
@@ -25,23 +25,44 @@ enum Mode {
     Diff,
 }
 
-/// What happened to one notebook.
+/// What formatting one notebook gave.
 #[derive(Debug, Default)]
 struct Report {
-    /// Path as given or found (for messages).
-    display: String,
     /// The notebook changed (or would change).
     changed: bool,
-    /// An error: the notebook was not processed.
-    error: Option<String>,
-    /// Why the path was passed over without an error (not a regular file).
-    passed_over: Option<String>,
     /// Cells left as they are, with the reason (`path:cell N:ROW:COL: message`).
     skipped_cells: Vec<String>,
-    /// Problems with `.editorconfig` values.
-    config_warnings: Vec<nbtidy_config::ConfigWarning>,
     /// Unified diffs of changed cells (--diff).
     diff: String,
+}
+
+/// `nbtidy format` as a [`super::NotebookCommand`].
+struct Format {
+    resolver: Resolver,
+    mode: Mode,
+}
+
+impl super::NotebookCommand for Format {
+    type Prepared = ();
+    type Done = Report;
+
+    fn resolver(&self) -> &Resolver {
+        &self.resolver
+    }
+
+    fn prepare(&self, _: &Resolved, _: &mut Vec<super::Note>) -> Result<(), Stop> {
+        Ok(())
+    }
+
+    fn process(
+        &self,
+        path: &Path,
+        bytes: &[u8],
+        resolved: &Resolved,
+        (): &(),
+    ) -> Result<Report, Stop> {
+        format_path(path, bytes, resolved, self.mode)
+    }
 }
 
 /// The result of formatting one notebook's bytes.
@@ -52,6 +73,8 @@ struct Formatted {
     changes: Vec<(usize, String, String)>,
     /// Cells left unformatted: `(cell number, row, column, message)`.
     skipped: Vec<(usize, usize, usize, String)>,
+    /// The notebook's language, when it is not Python (nothing was formatted).
+    not_python: Option<String>,
 }
 
 /// Runs `nbtidy format`.
@@ -73,56 +96,41 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
         return run_stdin(&resolver, &name, mode);
     }
 
-    let reports = super::for_each_notebook(
+    let command = Format { resolver, mode };
+    let (mut changed, mut unchanged, mut skipped_cells) = (0, 0, 0);
+    let tally = super::run(
+        &command,
         &args.paths,
         &args.exclude,
-        |path| format_path(&resolver, path, mode),
-        |error| Report {
-            error: Some(error),
-            ..Report::default()
+        super::LoopOptions {
+            verbose: args.verbose,
+        },
+        |finished| {
+            let report = match finished.outcome {
+                Ok(report) => report,
+                Err(stop) => {
+                    super::print_stop(&finished.display, &stop);
+                    return Ok(());
+                }
+            };
+            for cell in &report.skipped_cells {
+                printer::warning(cell);
+            }
+            skipped_cells += report.skipped_cells.len();
+            if report.changed {
+                changed += 1;
+                match mode {
+                    Mode::Check => printer::out_text(&would_reformat(&finished.display))?,
+                    Mode::Diff => printer::out_text(&report.diff)?,
+                    Mode::Write => {}
+                }
+            } else {
+                unchanged += 1;
+            }
+            Ok(())
         },
     )?;
-    print_reports(&reports, mode, args.quiet)
-}
-
-fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStatus> {
-    let mut seen_config_warnings = BTreeSet::new();
-    let (mut changed, mut unchanged, mut errors, mut skipped_cells) = (0, 0, 0, 0);
-    for report in reports {
-        for warning in &report.config_warnings {
-            if seen_config_warnings.insert(warning.clone()) {
-                super::print_config_warning(warning);
-            }
-        }
-        if let Some(error) = &report.error {
-            if report.display.is_empty() {
-                printer::error(error);
-            } else {
-                printer::error(&format!("{}: {error}", report.display));
-            }
-            errors += 1;
-            continue;
-        }
-        if let Some(reason) = &report.passed_over {
-            printer::warning(&format!("{}: {reason}", report.display));
-            continue;
-        }
-        for cell in &report.skipped_cells {
-            printer::warning(cell);
-        }
-        skipped_cells += report.skipped_cells.len();
-        if report.changed {
-            changed += 1;
-            match mode {
-                Mode::Check => printer::out_text(&would_reformat(&report.display))?,
-                Mode::Diff => printer::out_text(&report.diff)?,
-                Mode::Write => {}
-            }
-        } else {
-            unchanged += 1;
-        }
-    }
-    if !quiet {
+    if !args.quiet {
         let mut summary = match mode {
             Mode::Write => format!(
                 "{} reformatted, {} left unchanged",
@@ -135,18 +143,19 @@ fn print_reports(reports: &[Report], mode: Mode, quiet: bool) -> Result<ExitStat
                 unchanged
             ),
         };
+        summary.push_str(&tally.skipped_text());
         if skipped_cells > 0 {
             summary.push_str(&format!(
                 ", {} skipped",
                 printer::plural(skipped_cells, "cell")
             ));
         }
-        if errors > 0 {
-            summary.push_str(&format!(", {}", printer::plural(errors, "error")));
+        if tally.errors > 0 {
+            summary.push_str(&format!(", {}", printer::plural(tally.errors, "error")));
         }
         printer::note(&summary);
     }
-    Ok(if errors > 0 {
+    Ok(if tally.errors > 0 {
         ExitStatus::Error
     } else if changed > 0 && mode != Mode::Write {
         ExitStatus::Failure
@@ -160,43 +169,23 @@ fn would_reformat(display: &str) -> String {
     format!("would reformat: {}\n", nbtidy_safe_text::escape(display))
 }
 
-/// Settings for `path`; on an error, records it in `report` and returns `None`.
-fn settings_for(resolver: &Resolver, path: &Path, report: &mut Report) -> Option<Resolved> {
-    let (warnings, resolved) = super::resolve_settings(resolver, path);
-    report.config_warnings = warnings;
-    resolved.map_err(|error| report.error = Some(error)).ok()
-}
-
-fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
+/// Formats one notebook's bytes and writes the result (or makes the diff).
+fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Result<Report, Stop> {
     let display = path.display().to_string();
-    let mut report = Report {
-        display: display.clone(),
-        ..Report::default()
-    };
-    let Some(resolved) = settings_for(resolver, path, &mut report) else {
-        return report;
-    };
-    if !resolved.settings.enabled.value {
-        return report;
+    let mut report = Report::default();
+    let formatted = format_notebook(bytes, resolved).map_err(|err| {
+        if err.is::<nbtidy_notebook::NotebookError>() {
+            Stop::Unreadable(format!("{err:#}"))
+        } else {
+            Stop::Failed(format!("{err:#}"))
+        }
+    })?;
+    if let Some(language) = formatted.not_python {
+        return Err(Stop::Skipped(
+            super::Skip::NotPython,
+            format!("the notebook's language is `{language}`"),
+        ));
     }
-    let bytes = match crate::read::read(path) {
-        Ok(bytes) => bytes,
-        Err(err @ crate::read::ReadError::NotRegular(_)) => {
-            report.passed_over = Some(format!("{err}, skipped"));
-            return report;
-        }
-        Err(err) => {
-            report.error = Some(err.to_string());
-            return report;
-        }
-    };
-    let formatted = match format_notebook(&bytes, &resolved) {
-        Ok(formatted) => formatted,
-        Err(err) => {
-            report.error = Some(format!("{err:#}"));
-            return report;
-        }
-    };
     report.skipped_cells = formatted
         .skipped
         .iter()
@@ -205,15 +194,13 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
         })
         .collect();
     let Some(new) = formatted.new else {
-        return report;
+        return Ok(report);
     };
     report.changed = true;
     match mode {
         Mode::Write => {
-            if let Err(err) = crate::write::write_atomic(path, &bytes, &new) {
-                report.error = Some(format!("{err:#}"));
-                report.changed = false;
-            }
+            crate::write::write_atomic(path, bytes, &new)
+                .map_err(|err| Stop::Failed(format!("{err:#}")))?;
         }
         Mode::Diff => {
             for (cell, old, new) in &formatted.changes {
@@ -224,7 +211,7 @@ fn format_path(resolver: &Resolver, path: &Path, mode: Mode) -> Report {
         }
         Mode::Check => {}
     }
-    report
+    Ok(report)
 }
 
 /// One code cell, decoded and (when it is Python) formatted.
@@ -249,8 +236,10 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
         new: None,
         changes: Vec::new(),
         skipped: Vec::new(),
+        not_python: None,
     };
-    if !notebook.language().is_python() {
+    if let nbtidy_notebook::NotebookLanguage::Other(language) = notebook.language() {
+        result.not_python = Some(language.clone());
         return Ok(result);
     }
     check_structure(&notebook)?;
@@ -382,18 +371,24 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
         }
         Ok(status)
     };
-    let mut report = Report {
-        display: display.clone(),
-        ..Report::default()
+    let resolved = match resolver.resolve(name) {
+        Ok(resolved) => resolved,
+        Err(err) => {
+            printer::error(&format!("{display}: {err}"));
+            return echo(ExitStatus::Error);
+        }
     };
-    let resolved = settings_for(resolver, name, &mut report);
-    for warning in &report.config_warnings {
+    for warning in &resolved.warnings {
         super::print_config_warning(warning);
     }
-    let Some(resolved) = resolved else {
-        printer::error(&format!("{display}: {}", report.error.unwrap_or_default()));
+    if resolved
+        .warnings
+        .iter()
+        .any(|w| w.kind == nbtidy_config::WarningKind::InvalidValue)
+    {
+        printer::error(&format!("{display}: {}", super::INVALID_CONFIG));
         return echo(ExitStatus::Error);
-    };
+    }
     if !resolved.settings.enabled.value {
         return echo(ExitStatus::Success);
     }
@@ -428,6 +423,9 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
         }
     } else {
         match crate::panic::catch(|| format_notebook(&input, &resolved)) {
+            Ok(Ok(formatted)) if formatted.not_python.is_some() => {
+                return echo(ExitStatus::Success);
+            }
             Ok(Ok(formatted)) => (formatted.new, formatted.changes, formatted.skipped),
             Ok(Err(err)) => {
                 printer::error(&format!("{display}: {err:#}"));

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 pub mod render;
 
-pub use render::{OutputFormat, RenderOptions, render};
+pub use render::{Document, OutputFormat, Piece, RenderOptions, render};
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -82,7 +82,7 @@ pub fn reference() -> Vec<KeyDoc> {
             scope: info.scope,
             flags: info
                 .overridden_by
-                .map(|field| format!("`--{}` (format, config)", field.replace('_', "-"))),
+                .map(|field| format!("`--{}` (format, check, config)", field.replace('_', "-"))),
             rules: read_by(info.key),
         })
         .collect();

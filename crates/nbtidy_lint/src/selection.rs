@@ -10,6 +10,11 @@
 //! `E999` (syntax-error) is in every base set and cannot be turned off from `.editorconfig`;
 //! only an explicit `--select` that leaves it out drops it.
 //! The fail level is `nbtidy_fail_on` (`error` by default), or `--fail-on`.
+//!
+//! Every invalid value met on the way (a base set, a severity, a fail level, a rule option such
+//! as `nbtidy_max_output_size`, a selector) is a [`SelectionProblem`] with `is_error`, whose
+//! message reads `key = value: expected ...` after its origin; [`argument_problems`] checks the
+//! command line's selectors alone, once per run.
 
 use std::collections::BTreeMap;
 
@@ -91,7 +96,10 @@ impl Selection {
             .raw_entries()
             .into_iter()
             .filter(|(key, _, _)| {
-                key == "nbtidy_rules" || key == "nbtidy_fail_on" || key.starts_with("nbtidy_rule.")
+                key == "nbtidy_rules"
+                    || key == "nbtidy_fail_on"
+                    || key.starts_with("nbtidy_rule.")
+                    || OPTIONS.iter().any(|(option, _, _)| key == option)
             })
             .map(|(key, value, origin)| (key, value, origin.to_string()))
             .collect()
@@ -191,7 +199,7 @@ impl Selection {
                 if matched.is_empty() {
                     problems.push(SelectionProblem {
                         origin: "command line".to_owned(),
-                        message: format!("--select {selector}: no rule matches"),
+                        message: format!("--select = {selector}: {SELECTOR_EXPECTED}"),
                         is_error: true,
                     });
                 }
@@ -210,7 +218,7 @@ impl Selection {
             if matched.is_empty() {
                 problems.push(SelectionProblem {
                     origin: "command line".to_owned(),
-                    message: format!("--ignore {selector}: no rule matches"),
+                    message: format!("--ignore = {selector}: {SELECTOR_EXPECTED}"),
                     is_error: true,
                 });
             }
@@ -218,6 +226,8 @@ impl Selection {
                 enabled.remove(rule.meta().code);
             }
         }
+
+        problems.extend(option_problems(config));
 
         let (fail_on, fail_on_origin) = match args.fail_on {
             Some(level) => (level, "command line".to_owned()),
@@ -248,6 +258,60 @@ impl Selection {
             problems,
         )
     }
+}
+
+/// What `--select` and `--ignore` accept.
+const SELECTOR_EXPECTED: &str =
+    "expected a rule code (`F401`), a rule name (`unused-import`), a code prefix (`F`) or `ALL`";
+
+/// A rule option's key, whether a value is valid, and what it expects.
+type RuleOption = (&'static str, fn(&str) -> bool, &'static str);
+
+/// The rule options (`.editorconfig` keys of [`nbtidy_config::LINTER_KEYS`] read by rules) with
+/// the parser the rule uses and what it expects: an invalid value is an error for the notebooks
+/// it applies to, like any other invalid value, instead of the rule silently using its default.
+const OPTIONS: &[RuleOption] = &[
+    (
+        "nbtidy_max_output_size",
+        |value| crate::rules::large_output::parse_size(value).is_some(),
+        "expected a size in bytes, with an optional unit `kB` or `MB` (`500kB`)",
+    ),
+    (
+        "nbtidy_outputs_allowed_size",
+        |value| value.trim().parse::<usize>().is_ok(),
+        "expected a whole number of bytes",
+    ),
+];
+
+/// Problems with the command line's rule selectors alone (`--select`, `--ignore`): they apply to
+/// every notebook, so a caller can report them once before doing anything.
+pub fn argument_problems(args: &SelectionArgs) -> Vec<SelectionProblem> {
+    let select = args.select.iter().flatten().map(|s| ("--select", s));
+    let ignore = args.ignore.iter().map(|s| ("--ignore", s));
+    select
+        .chain(ignore)
+        .filter(|(_, selector)| match_selector(selector).is_empty())
+        .map(|(flag, selector)| SelectionProblem {
+            origin: "command line".to_owned(),
+            message: format!("{flag} = {selector}: {SELECTOR_EXPECTED}"),
+            is_error: true,
+        })
+        .collect()
+}
+
+/// Invalid rule options among `config`'s entries (`SOURCE: key = value: expected ...`).
+pub fn option_problems(config: &Resolved) -> Vec<SelectionProblem> {
+    OPTIONS
+        .iter()
+        .filter_map(|(key, valid, expected)| {
+            let (value, origin) = config.raw(key)?;
+            (!valid(value)).then(|| SelectionProblem {
+                origin: origin.to_string(),
+                message: format!("{key} = {value}: {expected}"),
+                is_error: true,
+            })
+        })
+        .collect()
 }
 
 /// Rules matching a selector: `ALL`, an exact code or name, or a code prefix.

@@ -250,8 +250,14 @@ impl NotebookLanguage {
     }
 }
 
+/// Names of Python and its dialect kernels, lower-cased: `python`, `python2`, `python3`,
+/// `ipython`, `ipython3`, `pypy`, `pypy3`, and sparkmagic's PySpark kernel (`language_info.name`
+/// `pyspark`, kernel name `pysparkkernel`; its code is Python run on a Spark cluster).
+/// sparkmagic's other kernels are not Python: `sparkkernel` is Scala, `sparkrkernel` R.
 fn is_python_name(lower: &str) -> bool {
-    lower.starts_with("python") || lower == "ipython" || lower == "ipython3" || lower == "pypy"
+    ["python", "ipython", "pypy", "pyspark"]
+        .iter()
+        .any(|prefix| lower.starts_with(prefix))
 }
 
 /// Kernel names of common non-Python kernels, for notebooks whose kernelspec gives a name only.
@@ -269,6 +275,8 @@ const KNOWN_OTHER_KERNELS: &[&str] = &[
     "xcpp17",
     "java",
     "scala",
+    "sparkkernel",
+    "sparkrkernel",
     "sas",
     "stata",
     "matlab",
@@ -358,6 +366,20 @@ mod tests {
             L::Other("r".into())
         );
         assert_eq!(L::decide(None, None, None), L::AssumedPython);
+        for dialect in [
+            "pyspark", "PySpark", "python2", "ipython", "pypy3", "pyspark3",
+        ] {
+            assert_eq!(L::decide(Some(dialect), None, None), L::Python, "{dialect}");
+        }
+        assert_eq!(L::decide(None, None, Some("pysparkkernel")), L::Python);
+        assert_eq!(
+            L::decide(None, None, Some("sparkkernel")),
+            L::Other("sparkkernel".to_owned())
+        );
+        assert_eq!(
+            L::decide(Some("scala"), Some("python"), None),
+            L::Other("scala".to_owned())
+        );
         assert_eq!(L::decide(None, None, Some("python3")), L::Python);
         assert_eq!(
             L::decide(None, None, Some("julia-1.9")),

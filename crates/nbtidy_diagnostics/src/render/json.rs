@@ -9,7 +9,7 @@
 //! | `cell` | 1-based cell number among all cells, or `null` for the whole notebook |
 //! | `location`, `end_location` | `{row, column}` inside the cell (1-based; column in characters) |
 //! | `file_location`, `file_end_location` | `{row, column}` in the `.ipynb` file |
-//! | `fix` | `null`, or `{applicability: "safe"/"unsafe", message, edits: [...]}`; an edit is `{kind: "code", cell (0-based index), range: {start, end} (bytes in the cell's code), content}` or `{kind: "json", span: {start, end} (bytes in the file), content}` |
+//! | `fix` | `null`, or `{applicability: "safe"/"unsafe", message, edits: [...]}`; an edit is `{kind: "code", cell (1-based cell number, as in `cell`), range: {start, end} (bytes in the cell's code), content}` or `{kind: "json", span: {start, end} (bytes in the file), content}` |
 
 use serde::Serialize;
 
@@ -60,7 +60,8 @@ struct JsonRange {
 fn edit(edit: &Edit) -> JsonEdit<'_> {
     match &edit.target {
         EditTarget::Code { cell, range } => JsonEdit::Code {
-            cell: *cell,
+            // 1-based, like the finding's `cell` (the data model counts from 0).
+            cell: *cell + 1,
             range: JsonRange {
                 start: range.start,
                 end: range.end,
@@ -105,4 +106,18 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
     );
     out.push('\n');
     out
+}
+
+/// One file's elements of the array, as [`render`] writes them inside it (empty for a file
+/// without findings); `Document` puts them together.
+pub(super) fn elements(file: &FileDiagnostics) -> String {
+    if file.diagnostics.is_empty() {
+        return String::new();
+    }
+    let whole = render(std::slice::from_ref(file));
+    whole
+        .strip_prefix("[\n")
+        .and_then(|rest| rest.strip_suffix("\n]\n"))
+        .expect("a pretty-printed array of objects")
+        .to_owned()
 }

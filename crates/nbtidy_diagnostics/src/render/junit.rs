@@ -30,6 +30,12 @@ use crate::FileDiagnostics;
 
 pub(super) fn render(files: &[FileDiagnostics]) -> String {
     let total: usize = files.iter().map(|file| file.diagnostics.len()).sum();
+    let suites: String = files.iter().map(suite).collect();
+    document(total, &suites)
+}
+
+/// The report around `suites` (what [`suite`] gave for each file), `total` findings in all.
+pub(super) fn document(total: usize, suites: &str) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     if total == 0 {
         out.push_str(
@@ -45,7 +51,18 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
         out,
         "<testsuites name=\"nbtidy\" tests=\"{total}\" failures=\"{total}\">"
     );
-    for file in files.iter().filter(|file| !file.diagnostics.is_empty()) {
+    out.push_str(suites);
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// One file's `<testsuite>` (empty for a file without findings).
+pub(super) fn suite(file: &FileDiagnostics) -> String {
+    let mut out = String::new();
+    if file.diagnostics.is_empty() {
+        return out;
+    }
+    {
         let path = escape(&file.path, true);
         let count = file.diagnostics.len();
         let _ = writeln!(
@@ -84,6 +101,5 @@ pub(super) fn render(files: &[FileDiagnostics]) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
-    out.push_str("</testsuites>\n");
     out
 }

@@ -59,6 +59,147 @@ impl OutputFormat {
         ("sarif", OutputFormat::Sarif),
         ("junit", OutputFormat::Junit),
     ];
+
+    /// The output is one document around all the files' findings (a JSON array, a SARIF log, a
+    /// GitLab report, a JUnit report) rather than a sequence of per-file texts. [`Document`]
+    /// still writes a JSON array as it comes; the other three once every notebook is done.
+    pub fn needs_whole_document(self) -> bool {
+        match self {
+            OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => false,
+            OutputFormat::Json
+            | OutputFormat::Gitlab
+            | OutputFormat::Sarif
+            | OutputFormat::Junit => true,
+        }
+    }
+
+    /// The output is for programs (CI systems, code scanning, editors), not people: the
+    /// command prints no summary line after it, and writes the document even with no findings.
+    pub fn is_machine_readable(self) -> bool {
+        match self {
+            OutputFormat::Full | OutputFormat::Concise => false,
+            OutputFormat::Json
+            | OutputFormat::Github
+            | OutputFormat::Gitlab
+            | OutputFormat::Sarif
+            | OutputFormat::Junit => true,
+        }
+    }
+
+    /// The format shows code frames, so a file's cell texts must be kept until it is rendered.
+    pub fn shows_code(self) -> bool {
+        matches!(self, OutputFormat::Full)
+    }
+}
+
+/// What one file contributes to the output, made where the file was processed (in parallel) so
+/// that the whole output never has to hold every file's findings: see [`Document`].
+#[derive(Debug, Clone)]
+pub enum Piece {
+    /// Text to write now (full, concise, github).
+    Text(String),
+    /// A rendered fragment of the document and the number of findings in it (json, junit).
+    Fragment(String, usize),
+    /// The findings themselves, without cell texts (sarif and gitlab: rule indexes and unique
+    /// fingerprints depend on every file).
+    Findings(FileDiagnostics),
+}
+
+/// The output of a run, assembled file by file in path order.
+///
+/// 1. [`Document::piece`] renders one file (any thread); [`Document::add`] takes the pieces in
+///    path order and returns the text to write at once, if any.
+/// 2. [`Document::finish`] returns the rest: the whole document for sarif, gitlab and junit
+///    (their headers depend on every file), the closing `]` for json (written as it comes).
+///
+/// What comes out is byte for byte what [`render`] gives for all the files at once.
+#[derive(Debug)]
+pub struct Document {
+    format: OutputFormat,
+    options: RenderOptions,
+    /// The junit suites so far.
+    fragments: String,
+    total: usize,
+    files: Vec<FileDiagnostics>,
+}
+
+impl Document {
+    /// An empty document.
+    pub fn new(format: OutputFormat, options: RenderOptions) -> Self {
+        Document {
+            format,
+            options,
+            fragments: String::new(),
+            total: 0,
+            files: Vec::new(),
+        }
+    }
+
+    /// What `file` contributes, secrets masked; `None` for a file without findings.
+    pub fn piece(
+        format: OutputFormat,
+        file: &FileDiagnostics,
+        options: &RenderOptions,
+    ) -> Option<Piece> {
+        if file.diagnostics.is_empty() {
+            return None;
+        }
+        Some(match format {
+            OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => {
+                Piece::Text(render(format, std::slice::from_ref(file), options))
+            }
+            OutputFormat::Json | OutputFormat::Junit => {
+                let files = redacted(std::slice::from_ref(file));
+                let text = if format == OutputFormat::Json {
+                    json::elements(&files[0])
+                } else {
+                    junit::suite(&files[0])
+                };
+                Piece::Fragment(text, file.diagnostics.len())
+            }
+            OutputFormat::Sarif | OutputFormat::Gitlab => Piece::Findings(FileDiagnostics {
+                path: file.path.clone(),
+                cells: Vec::new(),
+                diagnostics: file.diagnostics.clone(),
+            }),
+        })
+    }
+
+    /// Takes the next file's piece (in path order); returns the text to write now.
+    pub fn add(&mut self, piece: Piece) -> Option<String> {
+        match piece {
+            Piece::Text(text) => Some(text),
+            // The array is written as it comes: `[`, the elements with `,` between, then `]`.
+            Piece::Fragment(text, count) if self.format == OutputFormat::Json => {
+                let separator = if self.total == 0 { "[\n" } else { ",\n" };
+                self.total += count;
+                Some(format!("{separator}{text}"))
+            }
+            Piece::Fragment(text, count) => {
+                self.total += count;
+                self.fragments.push_str(&text);
+                None
+            }
+            Piece::Findings(file) => {
+                self.files.push(file);
+                None
+            }
+        }
+    }
+
+    /// The rest of the output: the whole document for formats that need one (json: its end);
+    /// `None` for the others.
+    pub fn finish(self) -> Option<String> {
+        match self.format {
+            OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => None,
+            OutputFormat::Json if self.total == 0 => Some("[]\n".to_owned()),
+            OutputFormat::Json => Some("\n]\n".to_owned()),
+            OutputFormat::Junit => Some(junit::document(self.total, &self.fragments)),
+            OutputFormat::Sarif | OutputFormat::Gitlab => {
+                Some(render(self.format, &self.files, &self.options))
+            }
+        }
+    }
 }
 
 impl FromStr for OutputFormat {

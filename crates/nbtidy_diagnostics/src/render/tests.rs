@@ -110,7 +110,8 @@ fn json_has_the_documented_fields() {
     assert_eq!(first["fix"]["applicability"], "safe");
     assert_eq!(
         first["fix"]["edits"][0],
-        serde_json::json!({"kind": "code", "cell": 1, "range": {"start": 0, "end": 10}, "content": ""})
+        // The same cell as the finding's `cell`: 1-based.
+        serde_json::json!({"kind": "code", "cell": 2, "range": {"start": 0, "end": 10}, "content": ""})
     );
     assert_eq!(value[1]["cell"], serde_json::Value::Null);
     assert_eq!(value.as_array().unwrap().len(), 3);
@@ -968,4 +969,42 @@ fn findings_without_secrets_are_not_copied() {
         super::redacted(&hostile_sample()),
         std::borrow::Cow::Owned(_)
     ));
+}
+
+#[test]
+fn a_document_assembled_file_by_file_is_what_render_gives_for_all_files() {
+    let options = super::RenderOptions {
+        color: false,
+        version: "0.1.0".to_owned(),
+    };
+    let mut files = sample();
+    // A file without findings between two with, and a secret to mask.
+    files.insert(1, FileDiagnostics::default());
+    files[0].diagnostics[0].message = "token ghp_abcdefghijklmnopqrstuvwxyz0123456789 here".into();
+    for (name, format) in super::OutputFormat::ALL {
+        for files in [&files[..], &files[1..2], &[]] {
+            let mut document = super::Document::new(format, options.clone());
+            let mut out = String::new();
+            for file in files {
+                if let Some(piece) = super::Document::piece(format, file, &options)
+                    && let Some(text) = document.add(piece)
+                {
+                    out.push_str(&text);
+                }
+            }
+            if let Some(text) = document.finish() {
+                assert!(
+                    out.is_empty() || format == super::OutputFormat::Json,
+                    "{name}"
+                );
+                out.push_str(&text);
+            }
+            assert_eq!(out, super::render(format, files, &options), "{name}");
+            assert_eq!(
+                format.needs_whole_document(),
+                format.is_machine_readable() && format != super::OutputFormat::Github,
+                "{name}"
+            );
+        }
+    }
 }

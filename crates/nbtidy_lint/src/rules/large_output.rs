@@ -42,7 +42,7 @@ crate::declare_rule! {
 const DEFAULT_LIMIT: usize = 1_000_000;
 
 /// Parses `500`, `500k`, `500kB`, `2M`, `2MB` (case-insensitive, spaces allowed before the unit).
-fn parse_size(value: &str) -> Option<usize> {
+pub(crate) fn parse_size(value: &str) -> Option<usize> {
     let value = value.trim();
     let digits = value.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {

@@ -1,0 +1,345 @@
+//! End-to-end tests of how `format` and `check` account for every notebook: skipped notebooks in
+//! the summaries, Python dialect kernels, read errors as `E902` findings in every output format,
+//! output in path order.
+
+mod common;
+
+use common::{Project, build, cell, code_notebook, python_metadata};
+use serde_json::json;
+
+/// A notebook in `language` (as `language_info.name`) holding `code`.
+fn notebook_in(language: &str, code: &str) -> String {
+    build(
+        &[cell("code", code)],
+        json!({ "language_info": { "name": language } }),
+    )
+}
+
+/// A project with one notebook to format, one Julia notebook, and one under `nbtidy = off`.
+fn mixed_project() -> Project {
+    let project = Project::with_editorconfig("[off/**]\nnbtidy = off\n");
+    project.write("a.ipynb", code_notebook(&["x=1"]));
+    project.write("b.ipynb", code_notebook(&["y = 2"]));
+    project.write("julia.ipynb", notebook_in("julia", "x=1"));
+    project.write("off/c.ipynb", code_notebook(&["x=1"]));
+    project
+}
+
+#[test]
+fn format_counts_and_names_skipped_notebooks() {
+    let project = mixed_project();
+    let run = project.run(&["format", "--check", "."]);
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "1 notebook would be reformatted, 1 already formatted, 2 skipped (not Python: 1, nbtidy = off: 1)"
+    );
+    assert_eq!(run.stdout, "would reformat: a.ipynb\n");
+
+    let run = project.run(&["format", "--check", "--verbose", "."]);
+    assert!(
+        run.stderr
+            .contains("julia.ipynb: skipped: the notebook's language is `julia`\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("off/c.ipynb: skipped: nbtidy = off ("),
+        "{}",
+        run.stderr
+    );
+
+    let run = project.run(&["format", "."]);
+    run.assert_code(0);
+    assert!(
+        run.stderr.ends_with(
+            "1 notebook reformatted, 1 left unchanged, 2 skipped (not Python: 1, nbtidy = off: 1)\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(project.read("off/c.ipynb"), code_notebook(&["x=1"]));
+    assert_eq!(project.read("julia.ipynb"), notebook_in("julia", "x=1"));
+}
+
+#[test]
+fn check_counts_notebooks_turned_off() {
+    let project = Project::with_editorconfig("[*.ipynb]\nnbtidy = off\n");
+    project.write("a.ipynb", code_notebook(&["import os"]));
+    let run = project.run(&["check", "."]);
+    run.assert_code(0);
+    assert_eq!(
+        run.stderr,
+        "No findings in the notebooks that could be checked, 1 skipped (nbtidy = off: 1)\n"
+    );
+    let run = project.run(&["check", "-v", "."]);
+    assert!(
+        run.stderr.contains("a.ipynb: skipped: nbtidy = off ("),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn python_dialect_kernels_are_formatted_as_python() {
+    let project = Project::new();
+    for language in ["pyspark", "python2", "ipython"] {
+        project.write(&format!("{language}.ipynb"), notebook_in(language, "x=1"));
+    }
+    // sparkmagic's Spark kernel is Scala.
+    project.write(
+        "scala.ipynb",
+        build(
+            &[cell("code", "val x=1")],
+            json!({ "kernelspec": { "name": "sparkkernel" } }),
+        ),
+    );
+    let run = project.run(&["format", "."]);
+    run.assert_code(0);
+    assert!(
+        run.stderr
+            .ends_with("3 notebooks reformatted, 0 left unchanged, 1 skipped (not Python: 1)\n"),
+        "{}",
+        run.stderr
+    );
+    for language in ["pyspark", "python2", "ipython"] {
+        assert_eq!(
+            project.read(&format!("{language}.ipynb")),
+            notebook_in(language, "x = 1")
+        );
+    }
+}
+
+/// A project with a good notebook between two that cannot be read.
+fn unreadable_project() -> Project {
+    let project = Project::new();
+    project.write("a_bad.ipynb", "{not json");
+    project.write(
+        "b_good.ipynb",
+        build(&[cell("code", "x = 1")], python_metadata()),
+    );
+    project.write(
+        "c_old.ipynb",
+        r#"{"nbformat": 3, "nbformat_minor": 0, "worksheets": []}"#,
+    );
+    project
+}
+
+#[test]
+fn read_errors_are_e902_findings_in_every_output_format() {
+    let project = unreadable_project();
+    for format in [
+        "full", "concise", "json", "github", "gitlab", "sarif", "junit",
+    ] {
+        let run = project.run(&["check", "--select", "E722", "--output-format", format, "."]);
+        run.assert_code(2);
+        for name in ["a_bad.ipynb", "c_old.ipynb"] {
+            assert!(run.stdout.contains("E902"), "{format}: {}", run.stdout);
+            assert!(
+                run.stdout.contains(name),
+                "{format}: {name}\n{}",
+                run.stdout
+            );
+            assert!(
+                run.stderr.contains(&format!("error: {name}: ")),
+                "{format}: {}",
+                run.stderr
+            );
+        }
+        assert!(!run.stdout.contains("b_good"), "{format}: {}", run.stdout);
+    }
+    let run = project.run(&[
+        "check",
+        "--select",
+        "E722",
+        "--output-format",
+        "github",
+        ".",
+    ]);
+    assert!(
+        run.stdout.starts_with(
+            "::error title=nbtidy (E902),file=a_bad.ipynb,line=1,col=1,endLine=1,endColumn=1::a_bad.ipynb:1:1: E902 "
+        ),
+        "{}",
+        run.stdout
+    );
+    let run = project.run(&["check", "--select", "E722", "--output-format", "json", "."]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings = findings.as_array().unwrap();
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[0]["code"], "E902");
+    assert_eq!(findings[0]["name"], "io-error");
+    assert_eq!(findings[0]["severity"], "error");
+    assert_eq!(findings[1]["filename"], "c_old.ipynb");
+    let run = project.run(&["check", "--select", "E722", "."]);
+    assert!(
+        run.stderr
+            .ends_with("No findings in the notebooks that could be checked, 2 errors\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn findings_come_in_path_order_as_many_notebooks_finish() {
+    let project = Project::new();
+    let mut expected = Vec::new();
+    for index in 0..60 {
+        let name = format!("nb{index:03}.ipynb");
+        // Some notebooks much bigger than others, so that they finish out of order.
+        let cells = if index % 7 == 0 { 400 } else { 1 };
+        let codes: Vec<String> = (0..cells).map(|i| format!("import os{i}")).collect();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        project.write(&name, code_notebook(&codes));
+        expected.push(name);
+    }
+    for format in ["concise", "json", "github", "junit"] {
+        let run = project.run(&["check", "--select", "F401", "--output-format", format, "."]);
+        run.assert_code(0); // F401 is a warning
+        let positions: Vec<usize> = expected
+            .iter()
+            .map(|name| run.stdout.find(name.as_str()).expect(name))
+            .collect();
+        assert!(positions.is_sorted(), "{format}: not in path order");
+    }
+}
+
+#[test]
+fn check_takes_the_layout_flags_format_takes() {
+    let project = Project::new();
+    let long = format!(
+        "x = [{}]",
+        (0..26)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    assert!(long.len() > 88 && long.len() <= 100);
+    project.write("a.ipynb", code_notebook(&[&long]));
+    project
+        .run(&["format", "--line-length", "100", "a.ipynb"])
+        .assert_code(0);
+    let run = project.run(&[
+        "check",
+        "--select",
+        "E501",
+        "--fail-on",
+        "warning",
+        "a.ipynb",
+    ]);
+    run.assert_code(1);
+    let run = project.run(&[
+        "check",
+        "--select",
+        "E501",
+        "--fail-on",
+        "warning",
+        "--line-length",
+        "100",
+        "a.ipynb",
+    ]);
+    run.assert_code(0);
+    project
+        .run(&[
+            "check",
+            "--indent-width",
+            "2",
+            "--indent-style",
+            "tab",
+            "a.ipynb",
+        ])
+        .assert_code(0);
+}
+
+#[test]
+fn json_fix_edits_number_cells_from_one_like_findings() {
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1", "import os"]));
+    let run = project.run(&[
+        "check",
+        "--select",
+        "F401",
+        "--output-format",
+        "json",
+        "a.ipynb",
+    ]);
+    let findings: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(findings[0]["cell"], 2);
+    assert_eq!(findings[0]["fix"]["edits"][0]["kind"], "code");
+    assert_eq!(findings[0]["fix"]["edits"][0]["cell"], 2);
+}
+
+#[test]
+fn a_bad_select_is_one_error_naming_the_command_line() {
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.write("b.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "--select", "F4O1", "."]);
+    run.assert_code(2);
+    assert_eq!(
+        run.stderr,
+        "error: command line: --select = F4O1: expected a rule code (`F401`), a rule name \
+         (`unused-import`), a code prefix (`F`) or `ALL`; no notebook is checked\n"
+    );
+    assert!(!run.stderr.contains(".editorconfig"));
+    let run = project.run(&["check", "--ignore", "nope", "."]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .starts_with("error: command line: --ignore = nope: expected")
+    );
+}
+
+#[test]
+fn every_invalid_value_is_reported_once_whatever_its_kind() {
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nmax_line_length = lots\nnbtidy_rule.F401 = of\nnbtidy_max_output_size = lots\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.write("b.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "."]);
+    run.assert_code(2);
+    for expected in [
+        "max_line_length = lots: expected",
+        "nbtidy_rule.f401 = of: expected `off`, `warning` or `error`",
+        "nbtidy_max_output_size = lots: expected a size in bytes",
+    ] {
+        assert_eq!(
+            run.stderr.matches(expected).count(),
+            1,
+            "{expected}:\n{}",
+            run.stderr
+        );
+    }
+    // Each notebook it applies to is named once; nothing else is done.
+    assert_eq!(run.stderr.matches("a.ipynb: not processed").count(), 1);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn an_invalid_rule_option_stops_check_and_config_shows_it() {
+    let project = Project::with_editorconfig("[*.ipynb]\nnbtidy_max_output_size = lots\n");
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    let run = project.run(&["check", "a.ipynb"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr
+            .contains(".editorconfig:3: nbtidy_max_output_size = lots: expected a size"),
+        "{}",
+        run.stderr
+    );
+    let run = project.run(&["config", "a.ipynb"]);
+    run.assert_code(2);
+    let line = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("nbtidy_max_output_size"))
+        .unwrap();
+    assert!(line.ends_with(" invalid"), "{line}");
+    // Valid sizes are accepted.
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nnbtidy_max_output_size = 500kB\nnbtidy_outputs_allowed_size = 100\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    project.run(&["check", "a.ipynb"]).assert_code(0);
+}

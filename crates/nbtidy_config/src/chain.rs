@@ -118,6 +118,13 @@ impl ChainCache {
             }
         };
         self.files_read.fetch_add(1, Ordering::Relaxed);
+        if let Some(problem) = preamble_problem(&bytes) {
+            return Err(ConfigError::Parse {
+                path,
+                line: problem.0,
+                reason: problem.1,
+            });
+        }
         let path: Arc<Path> = Arc::from(path);
         let parse_error = |error: ParseError| parse_error(&path, &bytes, &error);
         let parser = ConfigParser::new_with_path(bytes.as_slice(), Some(path.clone()))
@@ -131,6 +138,49 @@ impl ChainCache {
             sections,
         }))
     }
+}
+
+/// What ec4rs accepts silently but would make nbtidy apply settings the user did not write:
+/// `(line, reason)`.
+///
+/// 1. Lone CR line endings (old Mac files): EditorConfig reads only LF and CRLF, so the whole file
+///    is one line and every setting in it is silently lost.
+/// 2. A `root` value in the preamble other than `true` or `false` (any case): ec4rs reads it as
+///    `false`, so `root = ture` would silently let parent directories' settings in.
+fn preamble_problem(bytes: &[u8]) -> Option<(usize, String)> {
+    if let Some(at) = bytes
+        .iter()
+        .enumerate()
+        .position(|(at, &b)| b == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+    {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Some((
+            line,
+            "the file ends lines with CR alone, which EditorConfig does not read (every setting \
+             would be lost); convert its line endings to LF"
+                .to_owned(),
+        ));
+    }
+    let text = String::from_utf8_lossy(bytes);
+    for (index, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            break;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if key.trim().eq_ignore_ascii_case("root") {
+            let value = value.trim();
+            if !value.eq_ignore_ascii_case("true") && !value.eq_ignore_ascii_case("false") {
+                return Some((
+                    index + 1,
+                    format!("root = {value}: expected `true` or `false`"),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Builds a [`ConfigError::Parse`], finding the offending line.

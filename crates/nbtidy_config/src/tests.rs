@@ -847,3 +847,53 @@ fn value_types_parse_and_display() {
     let error = "x".parse::<QuoteStyle>().expect_err("invalid");
     assert_eq!(error.to_string(), "expected `single`, `double` or `auto`");
 }
+
+#[test]
+fn root_values_other_than_true_or_false_are_errors() {
+    for (text, line) in [
+        ("root = maybe\n[*]\nindent_size = 2\n", 1),
+        ("# c\nROOT = ture\n", 2),
+    ] {
+        let dir = tree(&[(".editorconfig", text), ("nb.ipynb", "")]);
+        let err = Resolver::new(Overrides::default())
+            .resolve(&dir.path().join("nb.ipynb"))
+            .expect_err(text);
+        let message = err.to_string();
+        assert!(
+            message.contains(&format!(".editorconfig:{line}:"))
+                && message.contains("expected `true` or `false`"),
+            "{message}"
+        );
+    }
+    for text in ["root = TRUE\n", "root = false\n", "[*]\nroot = maybe\n"] {
+        let dir = tree(&[(".editorconfig", text), ("nb.ipynb", "")]);
+        assert!(
+            Resolver::new(Overrides::default())
+                .resolve(&dir.path().join("nb.ipynb"))
+                .is_ok(),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn cr_only_line_endings_are_an_error_not_a_silent_loss() {
+    let dir = tree(&[
+        (".editorconfig", "root = true\r[*]\rindent_size = fuor\r"),
+        ("nb.ipynb", ""),
+    ]);
+    let err = Resolver::new(Overrides::default())
+        .resolve(&dir.path().join("nb.ipynb"))
+        .expect_err("CR-only");
+    assert!(err.to_string().contains("CR alone"), "{err}");
+    // CRLF files are fine.
+    let dir = tree(&[
+        (".editorconfig", "root = true\r\n[*]\r\nindent_size = 2\r\n"),
+        ("nb.ipynb", ""),
+    ]);
+    assert!(
+        Resolver::new(Overrides::default())
+            .resolve(&dir.path().join("nb.ipynb"))
+            .is_ok()
+    );
+}

@@ -1,0 +1,147 @@
+//! False alarms and wrong fixes found on real notebooks (issue 12): each case as a small
+//! notebook, checked with one rule selection, then fixed.
+
+use std::path::Path;
+
+use nbtidy_config::{Overrides, Resolver};
+use nbtidy_diagnostics::Applicability;
+use nbtidy_lint::fix::fix_notebook;
+use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
+use nbtidy_notebook::Notebook;
+use serde_json::{Value, json};
+
+/// A code cell.
+fn code(source: &str) -> Value {
+    json!({"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": source})
+}
+
+/// A markdown cell.
+fn markdown(source: &str) -> Value {
+    json!({"cell_type": "markdown", "metadata": {}, "source": source})
+}
+
+fn notebook(cells: &[Value]) -> Vec<u8> {
+    serde_json::to_vec_pretty(&json!({
+        "cells": cells,
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5
+    }))
+    .unwrap()
+}
+
+/// What checking and fixing a notebook gave.
+struct Outcome {
+    /// `CODE cell:row:col message [safe|unsafe fix]`.
+    findings: Vec<String>,
+    /// The cells' sources after applying every fix (safe and unsafe); `None` when nothing changed.
+    fixed: Option<Vec<String>>,
+    /// The cells' sources after applying the safe fixes only.
+    fixed_safe: Option<Vec<String>>,
+}
+
+fn sources(bytes: &[u8]) -> Vec<String> {
+    let parsed = Notebook::parse(bytes).unwrap();
+    (0..parsed.cells().len())
+        .map(|i| parsed.source(i).unwrap().text.into_owned())
+        .collect()
+}
+
+/// Checks `bytes` with the rules `select` (comma-separated), `.editorconfig` lines `config`.
+fn run_bytes(bytes: &[u8], select: &str, config: &str) -> Outcome {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        temp.path().join(".editorconfig"),
+        format!("root = true\n\n[*]\n{config}\n"),
+    )
+    .unwrap();
+    let path = temp.path().join("n.ipynb");
+    std::fs::write(&path, bytes).unwrap();
+    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
+    let args = SelectionArgs {
+        select: Some(select.split(',').map(str::to_owned).collect()),
+        ..SelectionArgs::default()
+    };
+    let (selection, problems) = Selection::resolve(&resolved, &args);
+    assert!(problems.is_empty(), "{problems:?}");
+    let display = Path::new("n.ipynb");
+    let checked = check_notebook(display, bytes, &resolved, &selection).unwrap();
+    let findings = checked
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let fix = match d.fix.as_ref().map(|f| f.applicability) {
+                Some(Applicability::Safe) => " [safe fix]",
+                Some(_) => " [unsafe fix]",
+                None => "",
+            };
+            format!(
+                "{} {}:{}:{} {}{fix}",
+                d.code,
+                d.location.cell.unwrap_or(0),
+                d.location.start.row,
+                d.location.start.column,
+                d.message
+            )
+        })
+        .collect();
+    let fixed = fix_notebook(display, bytes, &resolved, &selection, true).unwrap();
+    assert!(fixed.dropped.is_empty(), "{:?}", fixed.dropped);
+    let fixed_safe = fix_notebook(display, bytes, &resolved, &selection, false).unwrap();
+    Outcome {
+        findings,
+        fixed: fixed.bytes.as_deref().map(sources),
+        fixed_safe: fixed_safe.bytes.as_deref().map(sources),
+    }
+}
+
+fn run(cells: &[Value], select: &str, config: &str) -> Outcome {
+    run_bytes(&notebook(cells), select, config)
+}
+
+// ----- NB002 -----
+
+#[test]
+fn nb002_colab_zero_counts_are_not_runs() {
+    // Colab saves `"execution_count": 0` on every cell of a notebook never run.
+    let cell = |source: &str| {
+        let mut cell = code(source);
+        cell["execution_count"] = json!(0);
+        cell
+    };
+    let outcome = run(&[cell("a = 1"), cell("b = 2"), cell("c = 3")], "NB002", "");
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    // Zeros among real counts are skipped; the real counts are still compared.
+    let mut ran = code("x = 1");
+    ran["execution_count"] = json!(3);
+    let mut earlier = code("y = 1");
+    earlier["execution_count"] = json!(2);
+    let outcome = run(&[ran, cell("z"), earlier], "NB002", "");
+    assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
+}
+
+// ----- NB007 -----
+
+#[test]
+fn nb007_never_removes_the_last_cell() {
+    let mut with_outputs = code("");
+    with_outputs["outputs"] = json!([{"output_type": "stream", "name": "stdout", "text": "x"}]);
+    // The only cell: reported, no fix.
+    let outcome = run(std::slice::from_ref(&with_outputs), "NB007", "");
+    assert_eq!(outcome.findings, ["NB007 1:1:1 code cell 1 is empty"]);
+    assert!(outcome.fixed.is_none());
+    // Every cell empty: all but the last go.
+    let outcome = run(&[code(""), markdown("  "), with_outputs], "NB007", "");
+    assert_eq!(outcome.findings.len(), 3);
+    assert!(
+        outcome.findings[2].ends_with("is empty"),
+        "{:?}",
+        outcome.findings
+    );
+    assert_eq!(outcome.fixed.unwrap(), [""]);
+    // With a non-empty cell left, every empty cell goes.
+    let outcome = run(&[code(""), code("x = 1"), code("\n")], "NB007", "");
+    assert_eq!(outcome.fixed.unwrap(), ["x = 1"]);
+}
+

@@ -40,6 +40,8 @@ pub const LINTER_KEYS: &[&str] = &[
     "nbtidy_fail_on",
     "nbtidy_max_output_size",
     "nbtidy_outputs_allowed_size",
+    "nbtidy_allowed_unused_imports",
+    "nbtidy_builtins",
 ];
 
 /// Prefix of per-rule keys (`nbtidy_rule.F401 = off`), reserved for the linter.

@@ -145,3 +145,102 @@ fn nb007_never_removes_the_last_cell() {
     assert_eq!(outcome.fixed.unwrap(), ["x = 1"]);
 }
 
+// ----- F821 -----
+
+#[test]
+fn f821_global_bound_by_a_later_function() {
+    let cells = [
+        code("def use():\n    return sess.run(1)"),
+        code("def reset():\n    global sess\n    sess = 1\n\nreset()"),
+        code("use()"),
+    ];
+    let outcome = run(&cells, "F821,NB001", "");
+    assert!(outcome.findings.is_empty(), "{:?}", outcome.findings);
+    // Still reported without the `global`.
+    let cells = [
+        code("def use():\n    return sess.run(1)"),
+        code("def reset():\n    sess = 1"),
+    ];
+    let outcome = run(&cells, "F821", "");
+    assert_eq!(outcome.findings, ["F821 1:2:12 undefined name `sess`"]);
+}
+
+#[test]
+fn f821_nbtidy_builtins_are_defined_everywhere() {
+    let cells = [
+        code("df = spark.read.table('t')\ndisplayHTML(df)\nprint(dbutils, sc, other)"),
+        code("def f():\n    return spark"),
+    ];
+    let config = "nbtidy_builtins = spark, sc,dbutils , displayHTML";
+    let outcome = run(&cells, "F821,NB001", config);
+    assert_eq!(outcome.findings, ["F821 1:3:20 undefined name `other`"]);
+    let outcome = run(&cells, "F821", "");
+    assert_eq!(outcome.findings.len(), 6, "{:?}", outcome.findings);
+}
+
+// ----- F841 -----
+
+#[test]
+fn f841_removes_statements_without_side_effects() {
+    let cells = [code(
+        "def f(x):\n    reformatted_segments = []\n    pair = (x, 'a', -1, {'k': [None]})\n    kept = g(x)\n    y = x[0]\n    return x\n\ndef h():\n    only = {}",
+    )];
+    let outcome = run(&cells, "F841", "");
+    assert_eq!(outcome.findings.len(), 5, "{:?}", outcome.findings);
+    assert!(
+        outcome.findings.iter().all(|f| f.ends_with("[unsafe fix]")),
+        "{:?}",
+        outcome.findings
+    );
+    assert_eq!(
+        outcome.fixed.unwrap(),
+        ["def f(x):\n    g(x)\n    x[0]\n    return x\n\ndef h():\n    pass"]
+    );
+    assert!(outcome.fixed_safe.is_none());
+    // On one line with another statement.
+    let outcome = run(&[code("def f():\n    a = 1; return 2")], "F841", "");
+    assert_eq!(outcome.fixed.unwrap(), ["def f():\n    return 2"]);
+}
+
+// ----- F401 -----
+
+#[test]
+fn f401_fix_is_unsafe_on_a_commented_line() {
+    let cells = [code(
+        "import tensorflow_text as text  # Imports TF ops for preprocessing.\nimport os\nimport a, b  # a: plugins\nb.x()",
+    )];
+    let outcome = run(&cells, "F401", "");
+    assert_eq!(
+        outcome.findings,
+        [
+            "F401 1:1:8 `tensorflow_text` imported as `text` but unused [unsafe fix]",
+            "F401 1:2:8 `os` imported but unused [safe fix]",
+            "F401 1:3:8 `a` imported but unused [unsafe fix]",
+        ]
+    );
+    assert_eq!(
+        outcome.fixed_safe.unwrap(),
+        [
+            "import tensorflow_text as text  # Imports TF ops for preprocessing.\nimport a, b  # a: plugins\nb.x()"
+        ]
+    );
+}
+
+#[test]
+fn f401_allowed_unused_imports() {
+    let cells = [code(
+        "import tensorflow_text as text\nimport tensorflow_textual\nimport hvplot.pandas\nfrom hvplot import pandas\nimport hvplot\nfrom hvplot.pandas import plot",
+    )];
+    let outcome = run(
+        &cells,
+        "F401",
+        "nbtidy_allowed_unused_imports = tensorflow_text, hvplot.pandas",
+    );
+    assert_eq!(
+        outcome.findings,
+        [
+            "F401 1:2:8 `tensorflow_textual` imported but unused [safe fix]",
+            "F401 1:5:8 `hvplot` imported but unused [safe fix]",
+        ]
+    );
+}

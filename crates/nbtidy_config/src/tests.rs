@@ -847,3 +847,14 @@ fn value_types_parse_and_display() {
     let error = "x".parse::<QuoteStyle>().expect_err("invalid");
     assert_eq!(error.to_string(), "expected `single`, `double` or `auto`");
 }
+
+#[test]
+fn python_cell_magics_parse() {
+    use crate::CellMagicNames;
+    let parsed: CellMagicNames = " %%timer, my_magic2 ,, ".parse().unwrap();
+    assert_eq!(parsed.names(), ["timer", "my_magic2"]);
+    assert_eq!(parsed.to_string(), "timer,my_magic2");
+    assert!("".parse::<CellMagicNames>().unwrap().names().is_empty());
+    assert!("bad-name".parse::<CellMagicNames>().is_err());
+    assert!("two words".parse::<CellMagicNames>().is_err());
+}

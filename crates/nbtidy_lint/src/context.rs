@@ -268,7 +268,11 @@ impl<'a> Context<'a> {
                 }
                 let kind = match (&cell.cell_type, code.get()) {
                     (CellType::Code, Some(Some(text))) if python_notebook => {
-                        match notebook.classify(index, text) {
+                        match notebook.classify_with(
+                            index,
+                            text,
+                            config.settings.python_cell_magics.value.names(),
+                        ) {
                             Some(CodeKind::Python) => CellKind::Python(LazyParse::new(text)),
                             other => CellKind::OtherCode(other),
                         }

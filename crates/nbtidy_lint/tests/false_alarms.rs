@@ -244,3 +244,50 @@ fn f401_allowed_unused_imports() {
         ]
     );
 }
+
+// ----- Indented cells (IPython's leading_indent) -----
+
+#[test]
+fn indented_cells_are_checked_as_ipython_runs_them() {
+    let cells = [
+        code(
+            "    import os\n    import sys\n    x = sys.argv   \n    if x:\n        print(undefined_here)",
+        ),
+        code("  def f():\n      y = []\n      return 1"),
+    ];
+    let outcome = run(&cells, "E999,F401,F821,F841,W291", "");
+    // Positions are in the cell as stored: the indentation counts.
+    assert_eq!(
+        outcome.findings,
+        [
+            "F401 1:1:12 `os` imported but unused [safe fix]",
+            "W291 1:3:17 trailing whitespace [safe fix]",
+            "F821 1:5:15 undefined name `undefined_here`",
+            "F841 2:2:7 local variable `y` is assigned to but never used [unsafe fix]",
+        ]
+    );
+    // Fixes keep the cell's indentation.
+    assert_eq!(
+        outcome.fixed.unwrap(),
+        [
+            "    import sys\n    x = sys.argv\n    if x:\n        print(undefined_here)",
+            "  def f():\n      return 1",
+        ]
+    );
+    // A cell indented unevenly still fails, where IPython fails.
+    let outcome = run(&[code("    x = 1\n  y = 2")], "E999", "");
+    assert_eq!(outcome.findings.len(), 1, "{:?}", outcome.findings);
+    assert!(
+        outcome.findings[0].starts_with("E999 1:2:"),
+        "{:?}",
+        outcome.findings
+    );
+}
+
+#[test]
+fn a_fix_inserting_lines_in_an_indented_cell_indents_them() {
+    // F401 on the only statement of a block inserts `pass`; the whole import goes from the top.
+    let cells = [code("    if True:\n        import os\n    import sys")];
+    let outcome = run(&cells, "F401", "");
+    assert_eq!(outcome.fixed.unwrap(), ["    if True:\n        pass"]);
+}

@@ -347,3 +347,43 @@ fn an_unparsable_editorconfig_is_an_error() {
     run.assert_stderr_contains(".editorconfig:2");
     assert_eq!(project.read("a.ipynb"), code_notebook(&["x=1"]));
 }
+
+/// `nbtidy_python_cell_magics`: cells under a custom cell magic whose body is Python are
+/// formatted and checked (the notebook layer's classification, shared by both commands);
+/// without the key they are left alone by both.
+#[test]
+fn python_cell_magics_are_formatted_and_checked() {
+    let cell = "%%timer -n 3\nimport os\nx=compute( 1 )";
+    // Without the key: not Python, so nothing to format and nothing to report.
+    let project = Project::with_editorconfig("");
+    project.write("nb.ipynb", code_notebook(&[cell]));
+    project
+        .run(&["format", "--check", "nb.ipynb"])
+        .assert_code(0);
+    project
+        .run(&["check", "--select", "F401,F821", "nb.ipynb"])
+        .assert_code(0);
+    // With it (a leading `%%` is allowed).
+    let project =
+        Project::with_editorconfig("[*.ipynb]\nnbtidy_python_cell_magics = %%timer, other\n");
+    project.write("nb.ipynb", code_notebook(&[cell]));
+    let check = project.run(&["check", "--select", "F401,F821", "nb.ipynb"]);
+    check.assert_code(1);
+    assert!(check.stdout.contains("F401"), "{}", check.stdout);
+    assert!(
+        check.stdout.contains("undefined name `compute`"),
+        "{}",
+        check.stdout
+    );
+    project.run(&["format", "nb.ipynb"]).assert_code(0);
+    assert_eq!(
+        project.read("nb.ipynb"),
+        code_notebook(&["%%timer -n 3\nimport os\n\nx = compute(1)"])
+    );
+    let config = project.run(&["config", "nb.ipynb"]);
+    assert!(config.stdout.contains("timer,other"), "{}", config.stdout);
+    // An invalid name is an error for the notebooks it applies to.
+    let project = Project::with_editorconfig("[*.ipynb]\nnbtidy_python_cell_magics = bad-name\n");
+    project.write("nb.ipynb", code_notebook(&[cell]));
+    project.run(&["format", "nb.ipynb"]).assert_code(2);
+}

@@ -103,6 +103,7 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
         "trim_trailing_whitespace",
         &s.trim_trailing_whitespace,
     );
+    line(&mut out, "nbtidy_python_cell_magics", &s.python_cell_magics);
 
     let (selection, problems) = Selection::resolve(&resolved, &SelectionArgs::default());
     let _ = writeln!(out, "\n[check]");

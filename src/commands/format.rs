@@ -259,7 +259,8 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
                 }
                 Err(_) => return Decoded::Damaged,
             };
-            if notebook.classify(index, &source.text) != Some(CodeKind::Python) {
+            let magics = resolved.settings.python_cell_magics.value.names();
+            if notebook.classify_with(index, &source.text, magics) != Some(CodeKind::Python) {
                 return Decoded::NotPython;
             }
             crate::panic::test_point(&source.text);
@@ -398,7 +399,8 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
             printer::error(&format!("{display}: stdin is not UTF-8"));
             return echo(ExitStatus::Error);
         };
-        if !nbtidy_notebook::classify_code(&code, None).is_python() {
+        let magics = resolved.settings.python_cell_magics.value.names();
+        if !nbtidy_notebook::classify_code_with(&code, None, magics).is_python() {
             return echo(ExitStatus::Success);
         }
         let formatted = crate::panic::catch(|| {

@@ -8,8 +8,8 @@
 //! override of each key is the one [`Overrides`] applies.
 
 use crate::settings::{
-    BOOL_EXPECTED, INDENT_SIZE_EXPECTED, IndentStyle, LineLength, MagicTrailingComma,
-    ON_OFF_EXPECTED, PythonVersion, QuoteStyle, Settings, TAB_WIDTH_EXPECTED,
+    BOOL_EXPECTED, CellMagicNames, INDENT_SIZE_EXPECTED, IndentStyle, LineLength,
+    MagicTrailingComma, ON_OFF_EXPECTED, PythonVersion, QuoteStyle, Settings, TAB_WIDTH_EXPECTED,
 };
 #[cfg(doc)]
 use crate::{Overrides, View};
@@ -175,6 +175,18 @@ pub fn settings_keys() -> Vec<KeyInfo> {
             scope: KeyScope::NotebookFirst,
             overridden_by: None,
         },
+        KeyInfo {
+            key: "nbtidy_python_cell_magics",
+            summary: "Custom cell magics whose body is Python (as black's \
+                      `--python-cell-magics`): `format` formats and `check` checks such cells \
+                      like a `%%time` cell; unset: only `time`, `timeit`, `capture`, `prun`, \
+                      `python`, `python3`, `debug`, `pypy` and `ipytest`.",
+            values: values(CellMagicNames::EXPECTED),
+            default: None,
+            example: "my_magic,timer",
+            scope: KeyScope::NotebookFirst,
+            overridden_by: None,
+        },
     ]
 }
 
@@ -258,6 +270,7 @@ mod tests {
             &mut values.format.magic_trailing_comma.origin,
             &mut values.format.docstring_code.origin,
             &mut values.format.target_version.origin,
+            &mut values.python_cell_magics.origin,
         ] {
             *origin = Origin::Default;
         }

@@ -91,6 +91,6 @@ pub use error::{ConfigError, ConfigWarning, WarningKind};
 pub use keys::{KeyInfo, KeyScope, settings_keys};
 pub use resolve::{LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, Resolved, Resolver, View};
 pub use settings::{
-    FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma, Origin, Overrides,
-    PythonVersion, QuoteStyle, Setting, Settings,
+    CellMagicNames, FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma,
+    Origin, Overrides, PythonVersion, QuoteStyle, Setting, Settings,
 };

@@ -8,10 +8,10 @@ use std::sync::Arc;
 use crate::chain::{ChainCache, ParsedFile, absolute};
 use crate::error::{ConfigError, ConfigWarning, WarningKind};
 use crate::settings::{
-    BOOL_EXPECTED, DEFAULT_INDENT_WIDTH, FormatSettings, INDENT_SIZE_EXPECTED, IndentSize,
-    IndentStyle, LineLength, MagicTrailingComma, ON_OFF_EXPECTED, Origin, Overrides, PythonVersion,
-    QuoteStyle, Setting, Settings, TAB_WIDTH_EXPECTED, parse_bool, parse_indent_size, parse_on_off,
-    parse_width,
+    BOOL_EXPECTED, CellMagicNames, DEFAULT_INDENT_WIDTH, FormatSettings, INDENT_SIZE_EXPECTED,
+    IndentSize, IndentStyle, LineLength, MagicTrailingComma, ON_OFF_EXPECTED, Origin, Overrides,
+    PythonVersion, QuoteStyle, Setting, Settings, TAB_WIDTH_EXPECTED, parse_bool,
+    parse_indent_size, parse_on_off, parse_width,
 };
 
 /// Keys read only from the `.py` view (they describe layout, and `[*.ipynb]` sections usually
@@ -31,6 +31,7 @@ pub(crate) const NBTIDY_KEYS: &[&str] = &[
     "nbtidy_magic_trailing_comma",
     "nbtidy_docstring_code",
     "nbtidy_target_version",
+    "nbtidy_python_cell_magics",
 ];
 
 /// `nbtidy_*` keys reserved for the linter: not read here, never reported as unknown.
@@ -40,6 +41,8 @@ pub const LINTER_KEYS: &[&str] = &[
     "nbtidy_fail_on",
     "nbtidy_max_output_size",
     "nbtidy_outputs_allowed_size",
+    "nbtidy_allowed_unused_imports",
+    "nbtidy_builtins",
 ];
 
 /// Prefix of per-rule keys (`nbtidy_rule.F401 = off`), reserved for the linter.
@@ -416,6 +419,13 @@ impl<'a> Lookup<'a> {
             BOOL_EXPECTED,
             true,
         );
+        let python_cell_magics = self.setting(
+            None,
+            &code_key("nbtidy_python_cell_magics"),
+            |s| s.parse().ok(),
+            CellMagicNames::EXPECTED,
+            CellMagicNames::default(),
+        );
         Settings {
             enabled,
             format: FormatSettings {
@@ -428,6 +438,7 @@ impl<'a> Lookup<'a> {
                 target_version,
             },
             trim_trailing_whitespace,
+            python_cell_magics,
         }
     }
 

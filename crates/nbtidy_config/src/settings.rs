@@ -331,6 +331,9 @@ pub struct Settings {
     pub format: FormatSettings,
     /// `trim_trailing_whitespace` (from the `.py` view), for the trailing-whitespace rules.
     pub trim_trailing_whitespace: Setting<bool>,
+    /// `nbtidy_python_cell_magics`: custom cell magics whose body is Python (formatted and
+    /// checked like a `%%time` cell).
+    pub python_cell_magics: Setting<CellMagicNames>,
 }
 
 impl Default for Settings {
@@ -340,7 +343,53 @@ impl Default for Settings {
             enabled: Setting::default_value(true),
             format: FormatSettings::default(),
             trim_trailing_whitespace: Setting::default_value(true),
+            python_cell_magics: Setting::default_value(CellMagicNames::default()),
         }
+    }
+}
+
+/// Cell magic names (`nbtidy_python_cell_magics`), without `%%`: comma-separated in
+/// `.editorconfig`, blanks around names and empty entries ignored, a leading `%%` allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CellMagicNames(pub Vec<String>);
+
+impl CellMagicNames {
+    /// What a valid value looks like.
+    pub const EXPECTED: &'static str = "expected comma-separated cell magic names such as `my_magic,timer` (letters, digits \
+         and `_`; a leading `%%` is allowed)";
+
+    /// The names.
+    pub fn names(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for CellMagicNames {
+    type Err = ();
+
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let mut names = Vec::new();
+        for entry in s.split(',') {
+            let name = entry.trim();
+            let name = name.strip_prefix("%%").unwrap_or(name);
+            if name.is_empty() {
+                continue;
+            }
+            if !name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric()) {
+                return Err(());
+            }
+            names.push(name.to_owned());
+        }
+        Ok(CellMagicNames(names))
+    }
+}
+
+impl fmt::Display for CellMagicNames {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("none");
+        }
+        f.write_str(&self.0.join(","))
     }
 }
 

@@ -897,3 +897,14 @@ fn cr_only_line_endings_are_an_error_not_a_silent_loss() {
             .is_ok()
     );
 }
+
+#[test]
+fn python_cell_magics_parse() {
+    use crate::CellMagicNames;
+    let parsed: CellMagicNames = " %%timer, my_magic2 ,, ".parse().unwrap();
+    assert_eq!(parsed.names(), ["timer", "my_magic2"]);
+    assert_eq!(parsed.to_string(), "timer,my_magic2");
+    assert!("".parse::<CellMagicNames>().unwrap().names().is_empty());
+    assert!("bad-name".parse::<CellMagicNames>().is_err());
+    assert!("two words".parse::<CellMagicNames>().is_err());
+}

@@ -13,7 +13,7 @@
 
 use nbtidy_config::{FormatSettings, IndentStyle, LineLength, MagicTrailingComma, QuoteStyle};
 pub use nbtidy_python::row_column;
-use nbtidy_python::{ParseError, parse_cell};
+use nbtidy_python::{LeadingIndent, ParseError, parse_cell};
 use ruff_formatter::printer::LineEnding;
 use ruff_formatter::{IndentWidth, LineWidth};
 use ruff_python_ast::visitor::{Visitor, walk_expr, walk_stmt};
@@ -107,6 +107,58 @@ impl CellFormatter {
     /// [`FormatError::Syntax`] when the code does not parse, [`FormatError::Internal`] when the
     /// formatter fails or its output would not parse.
     pub fn format(&self, code: &str) -> Result<Option<String>, FormatError> {
+        // IPython runs an indented cell without its common indentation: format that code, and
+        // write it back indented (see `nbtidy_python::LeadingIndent`).
+        let Some(indent) = LeadingIndent::detect(code) else {
+            return self.format_dedented(code);
+        };
+        let original_position =
+            |row: usize, column: usize| (row, indent.original_column(row, column));
+        match self.format_dedented(indent.dedented()) {
+            Ok(None) => Ok(None),
+            Ok(Some(formatted)) => {
+                let output = indent.reindent(&formatted);
+                if LeadingIndent::detect(&output)
+                    .as_ref()
+                    .map(LeadingIndent::dedented)
+                    != Some(formatted.as_str())
+                {
+                    return Err(FormatError::Internal(
+                        "the formatted code could not be indented like the cell".to_owned(),
+                    ));
+                }
+                Ok((output != code).then_some(output))
+            }
+            Err(FormatError::Syntax {
+                row,
+                column,
+                message,
+            }) => {
+                let (row, column) = original_position(row, column);
+                Err(FormatError::Syntax {
+                    row,
+                    column,
+                    message,
+                })
+            }
+            Err(FormatError::TooDeep {
+                row,
+                column,
+                message,
+            }) => {
+                let (row, column) = original_position(row, column);
+                Err(FormatError::TooDeep {
+                    row,
+                    column,
+                    message,
+                })
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// [`CellFormatter::format`] for code without a common leading indentation.
+    fn format_dedented(&self, code: &str) -> Result<Option<String>, FormatError> {
         // As ruff does for notebooks, each cell is formatted as if it ended with a newline.
         // Each cell keeps its own line ending.
         let ending = cell_line_ending(code);
@@ -184,14 +236,34 @@ impl CellFormatter {
     }
 }
 
-/// Checks that `code` parses as a notebook cell (IPython syntax allowed).
+/// Checks that `code` parses as a notebook cell (IPython syntax allowed; an indented cell as
+/// IPython runs it, without its common indentation).
 ///
 /// # Errors
 /// [`FormatError::Syntax`] with the first parse error.
 pub fn check_parses(code: &str) -> Result<(), FormatError> {
-    parse_cell(code)
-        .map(|_| ())
-        .map_err(|err| format_error(err, code))
+    let Some(indent) = LeadingIndent::detect(code) else {
+        return parse_cell(code)
+            .map(|_| ())
+            .map_err(|err| format_error(err, code));
+    };
+    // As IPython runs it: without the common indentation (positions in `code`).
+    parse_cell(indent.dedented()).map(|_| ()).map_err(|err| {
+        let offset = indent.to_original(err.offset());
+        let (row, column) = row_column(code, offset);
+        match err {
+            ParseError::TooDeep(deep) => FormatError::TooDeep {
+                row,
+                column,
+                message: deep.to_string(),
+            },
+            ParseError::Syntax { message, .. } => FormatError::Syntax {
+                row,
+                column,
+                message,
+            },
+        }
+    })
 }
 
 /// The line ending the formatted cell gets: `\r\n` when the cell has one, else `\r` when it has

@@ -117,3 +117,34 @@ fn each_cell_keeps_its_line_endings_cr_only_too() {
         );
     }
 }
+
+/// IPython runs a cell without the indentation of its first non-blank line (removed from every
+/// line that has it): such cells are formatted as they run and keep their indentation.
+#[test]
+fn indented_cells_are_formatted_and_keep_their_indentation() {
+    assert_eq!(
+        fmt("    x=1\n    if x :\n        y=[1,2]"),
+        "    x = 1\n    if x:\n        y = [1, 2]"
+    );
+    assert_eq!(formatter().format("    x = 1\n    y = 2").unwrap(), None);
+    // The cell's own indentation is kept as it is; the code inside gets the configured one.
+    assert_eq!(
+        fmt("\tdef f( a ):\n\t\treturn a"),
+        "\tdef f(a):\n\t    return a"
+    );
+    // Blank lines stay empty; string lines get the indentation, which IPython removes again.
+    assert_eq!(
+        fmt("  a=1\n\n\n\n  s='''\nraw\n  '''"),
+        "  a = 1\n\n\n  s = \"\"\"\n  raw\n  \"\"\""
+    );
+    // Syntax errors point into the cell as stored.
+    match formatter().format("    x = 1\n    y = (") {
+        Err(FormatError::Syntax { row, column, .. }) => assert_eq!((row, column), (2, 10)),
+        other => panic!("{other:?}"),
+    }
+    // Uneven indentation fails, as in IPython.
+    assert!(matches!(
+        formatter().format("    x = 1\n  y = 2"),
+        Err(FormatError::Syntax { .. })
+    ));
+}

@@ -742,10 +742,41 @@ fn with_newline(code: &str) -> String {
     input
 }
 
-/// Whether `code` parses as a cell. ruff's parser panics on some invalid code (see
-/// `nbtidy_format`'s `parse_cell`): that code does not parse.
+/// The code IPython runs for a cell, written from IPython's `inputtransformer2` independently of
+/// `nbtidy_python::LeadingIndent` (this is the oracle): `leading_empty_lines` finds the first
+/// line that is not blank, `leading_indent` removes that line's leading spaces and tabs from
+/// every line starting with them.
+fn ipython_dedent(code: &str) -> std::borrow::Cow<'_, str> {
+    let lines: Vec<&str> = code.split_inclusive(['\n', '\r']).collect();
+    // `\r\n` was split in two above: glue the pairs back (Python's `splitlines(keepends=True)`).
+    let mut joined: Vec<String> = Vec::new();
+    for piece in lines {
+        match joined.last_mut() {
+            Some(last) if last.ends_with('\r') && piece == "\n" => last.push('\n'),
+            _ => joined.push(piece.to_owned()),
+        }
+    }
+    let Some(first) = joined.iter().find(|line| !line.trim().is_empty()) else {
+        return code.into();
+    };
+    let space: String = first
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    if space.is_empty() {
+        return code.into();
+    }
+    joined
+        .iter()
+        .map(|line| line.strip_prefix(space.as_str()).unwrap_or(line))
+        .collect::<String>()
+        .into()
+}
+
+/// Whether `code` parses as a cell (as IPython runs it). ruff's parser panics on some invalid
+/// code (see `nbtidy_format`'s `parse_cell`): that code does not parse.
 fn parses(code: &str) -> bool {
-    let input = with_newline(code);
+    let input = with_newline(&ipython_dedent(code));
     std::panic::catch_unwind(|| {
         ruff_python_parser::parse_unchecked(&input, ParseOptions::from(PySourceType::Ipynb))
             .errors()
@@ -853,8 +884,8 @@ fn normalized_ast(code: &str) -> Option<Mod> {
 fn same_ast(before: &str, after: &str) -> bool {
     let unify = |code: &str| code.replace("\r\n", "\n").replace('\r', "\n");
     match (
-        normalized_ast(&unify(before)),
-        normalized_ast(&unify(after)),
+        normalized_ast(&unify(&ipython_dedent(before))),
+        normalized_ast(&unify(&ipython_dedent(after))),
     ) {
         (Some(a), Some(b)) => ComparableMod::from(&a) == ComparableMod::from(&b),
         _ => false,

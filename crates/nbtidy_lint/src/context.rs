@@ -7,7 +7,7 @@ use std::path::Path;
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Diagnostic, Location, Position};
 use nbtidy_notebook::{CellType, CodeKind, Notebook, Span};
-use nbtidy_python::TooDeep;
+use nbtidy_python::{LeadingIndent, TooDeep};
 use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
 use ruff_text_size::{TextRange, TextSize};
@@ -55,9 +55,13 @@ impl LazyParse {
 }
 
 /// Parses cell code with IPython syntax, keeping syntax errors in the result; `Err` when it is
-/// nested too deeply (see `nbtidy_python`).
+/// nested too deeply (see `nbtidy_python`). An indented cell is parsed without its common
+/// indentation, as IPython runs it (ranges are then in the dedented code).
 pub(crate) fn parse_cell(code: &str) -> Result<Parsed<ruff_python_ast::Mod>, TooDeep> {
-    nbtidy_python::parse_cell_unchecked(code)
+    match LeadingIndent::detect(code) {
+        Some(indent) => nbtidy_python::parse_cell_unchecked(indent.dedented()),
+        None => nbtidy_python::parse_cell_unchecked(code),
+    }
 }
 
 /// What kind of cell this is, for linting.
@@ -91,6 +95,10 @@ pub struct CellView<'a> {
     /// The cell's `metadata.tags`.
     pub tags: Vec<String>,
     line_starts: std::cell::OnceCell<Vec<usize>>,
+    /// For a Python cell whose first non-blank line is indented: the indentation IPython
+    /// removes before running it. Rules then see the dedented code ([`CellView::text`]), and
+    /// positions and edits are mapped back to the cell as stored.
+    dedent: Option<LeadingIndent>,
 }
 
 impl CellView<'_> {
@@ -111,9 +119,32 @@ impl CellView<'_> {
             .as_deref()
     }
 
-    /// The cell's text, or `""`.
+    /// The cell's code as rules see it, or `""`: its text, without the common indentation of
+    /// an indented Python cell (as IPython runs it; see [`CellView::dedent`]). Parse ranges,
+    /// [`CellView::line_range`], [`CellView::lines`] and the offsets rules give
+    /// [`Context::code_location`] and `Edit::code` are in this text.
     pub fn text(&self) -> &str {
+        match &self.dedent {
+            Some(indent) => indent.dedented(),
+            None => self.original_text(),
+        }
+    }
+
+    /// The cell's text as stored in the notebook, or `""`.
+    pub fn original_text(&self) -> &str {
         self.code().unwrap_or("")
+    }
+
+    /// The indentation removed from an indented Python cell, if any.
+    pub fn dedent(&self) -> Option<&LeadingIndent> {
+        self.dedent.as_ref()
+    }
+
+    /// The offset in [`CellView::original_text`] of byte `offset` of [`CellView::text`].
+    pub fn original_offset(&self, offset: usize) -> usize {
+        self.dedent
+            .as_ref()
+            .map_or(offset, |indent| indent.to_original(offset))
     }
 
     /// The parsed module when this is a Python cell without syntax errors.
@@ -154,8 +185,14 @@ impl CellView<'_> {
         self.tags.iter().any(|t| t == tag)
     }
 
-    /// 1-based row and column (characters) of byte `offset` of the cell's text.
+    /// 1-based row and column (characters) in the stored cell of byte `offset` of
+    /// [`CellView::text`].
     pub fn position(&self, offset: usize) -> Position {
+        if self.dedent.is_some() {
+            let text = self.original_text();
+            let (row, column) = nbtidy_python::row_column(text, self.original_offset(offset));
+            return Position::new(row, column);
+        }
         let text = self.text();
         let offset = offset.min(text.len());
         let starts = self.line_starts();
@@ -266,10 +303,19 @@ impl<'a> Context<'a> {
                 if cell.cell_type == CellType::Code {
                     let _ = code.set(notebook.source(index).ok().map(|source| source.text));
                 }
+                let mut dedent = None;
                 let kind = match (&cell.cell_type, code.get()) {
                     (CellType::Code, Some(Some(text))) if python_notebook => {
-                        match notebook.classify(index, text) {
-                            Some(CodeKind::Python) => CellKind::Python(LazyParse::new(text)),
+                        match notebook.classify_with(
+                            index,
+                            text,
+                            config.settings.python_cell_magics.value.names(),
+                        ) {
+                            Some(CodeKind::Python) => {
+                                dedent = LeadingIndent::detect(text);
+                                let code = dedent.as_ref().map_or(&**text, LeadingIndent::dedented);
+                                CellKind::Python(LazyParse::new(code))
+                            }
                             other => CellKind::OtherCode(other),
                         }
                     }
@@ -291,6 +337,7 @@ impl<'a> Context<'a> {
                     notebook,
                     kind,
                     tags,
+                    dedent,
                 }
             })
             .collect();
@@ -415,7 +462,7 @@ impl<'a> Context<'a> {
         let end = range.end().to_usize();
         let file_at = |offset: usize| {
             self.notebook
-                .file_offset(cell, offset)
+                .file_offset(cell, view.original_offset(offset))
                 .or_else(|| self.notebook.cells()[cell].source.as_ref().map(|s| s.start))
                 .unwrap_or(0)
         };

@@ -143,7 +143,7 @@ pub fn fix_notebook(
                 continue;
             }
             edits.sort_by_key(|(range, _)| (range.start, range.end));
-            let text = view.text();
+            let text = view.original_text();
             let mut out = String::with_capacity(text.len());
             let mut at = 0;
             for (range, content) in edits {

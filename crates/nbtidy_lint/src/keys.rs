@@ -9,7 +9,8 @@
 //!    own severity when the default set enables it, else `off`;
 //! 4. the rules' options: every key a rule declares ([`crate::RuleMeta::keys`]) that belongs to
 //!    the linter ([`nbtidy_config::LINTER_KEYS`]), described by the rule's own
-//!    `## EditorConfig keys` bullet, whose text must say `default X`.
+//!    `## EditorConfig keys` bullet, whose text must say `default X` (or, for a key whose
+//!    absence means something no value spells, `no default` and `example X`).
 //!
 //! It is not the parser: the settings layer and [`crate::Selection`] read the keys.
 
@@ -113,11 +114,23 @@ pub fn reference() -> Vec<KeyDoc> {
     });
 
     for (key, rules, text) in rule_options() {
+        let (default, example) = if text.to_ascii_lowercase().contains("no default") {
+            let example = option_example(&text).unwrap_or_else(|| {
+                panic!("{key}: a bullet saying `no default` must give an `example X`")
+            });
+            (None, example)
+        } else {
+            let default = option_default(&text).unwrap_or_else(|| {
+                panic!(
+                    "{key}: the rule's `## EditorConfig keys` bullet must say `default X` \
+                     (or `no default` and `example X`)"
+                )
+            });
+            (Some(default), String::new())
+        };
         keys.push(KeyDoc {
-            default: Some(option_default(&text).unwrap_or_else(|| {
-                panic!("{key}: the rule's `## EditorConfig keys` bullet must say `default X`")
-            })),
-            example: String::new(),
+            default,
+            example,
             key,
             group: KeyGroup::RuleOption,
             summary: text,
@@ -217,6 +230,15 @@ fn option_default(text: &str) -> Option<String> {
         .collect();
     let value = value.trim_end_matches('.').to_owned();
     (!value.is_empty()).then_some(value)
+}
+
+/// `X` in "example `X`" (case-insensitive) in an option's description: the value shown,
+/// commented out, for an option without a default.
+fn option_example(text: &str) -> Option<String> {
+    let at = text.to_ascii_lowercase().find("example `")? + "example `".len();
+    let value = &text[at..];
+    let value = &value[..value.find('`')?];
+    (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// Wraps `text` into `# ` comment lines of at most 96 columns, never inside a `code span`.
@@ -398,6 +420,10 @@ mod tests {
             Some("0")
         );
         assert_eq!(option_default("no such word"), None);
+        assert_eq!(
+            option_example("No default. Example `a,b.c`.").as_deref(),
+            Some("a,b.c")
+        );
         let options: Vec<_> = reference()
             .into_iter()
             .filter(|k| k.group == KeyGroup::RuleOption)

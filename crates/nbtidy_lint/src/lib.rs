@@ -66,7 +66,7 @@ pub(crate) fn file_diagnostics(
         if let Some(text) = cells.get_mut(number - 1)
             && text.is_empty()
         {
-            context.cells()[number - 1].text().clone_into(text);
+            context.cells()[number - 1].original_text().clone_into(text);
         }
     }
     FileDiagnostics {
@@ -87,7 +87,11 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
         .into_iter()
         .filter_map(|mut diagnostic| {
             diagnostic.severity = selection.severity(diagnostic.code)?;
-            (!noqa::is_suppressed(context, &diagnostic)).then_some(diagnostic)
+            if noqa::is_suppressed(context, &diagnostic) {
+                return None;
+            }
+            to_original_edits(context, &mut diagnostic);
+            Some(diagnostic)
         })
         .collect();
     diagnostics.sort_by(|a, b| {
@@ -106,4 +110,28 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
     });
     diagnostics.dedup();
     diagnostics
+}
+
+/// Rules edit the code of an indented Python cell as IPython runs it (without its common
+/// indentation, see [`context::CellView::text`]): their edits are mapped back to the cell as
+/// stored, the indentation put back after the line breaks they insert.
+fn to_original_edits(context: &Context<'_>, diagnostic: &mut Diagnostic) {
+    let Some(fix) = &mut diagnostic.fix else {
+        return;
+    };
+    for edit in &mut fix.edits {
+        let nbtidy_diagnostics::EditTarget::Code { cell, range } = &mut edit.target else {
+            continue;
+        };
+        let Some(view) = context.cells().get(*cell) else {
+            continue;
+        };
+        let Some(indent) = view.dedent() else {
+            continue;
+        };
+        let original = view.original_text();
+        *range = indent.to_original(range.start)..indent.to_original(range.end);
+        let after = original.get(range.end..).unwrap_or_default();
+        edit.content = indent.reindent_fragment(&edit.content, after);
+    }
 }

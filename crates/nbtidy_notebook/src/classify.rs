@@ -148,6 +148,20 @@ const PYTHON_CONTINUATIONS: &[&str] = &[
 
 /// Classifies a code cell of a Python notebook from its text and its VS Code language id.
 pub fn classify_code(text: &str, vscode_language: Option<&str>) -> CodeKind {
+    classify_code_with(text, vscode_language, &[])
+}
+
+/// [`classify_code`], with `python_cell_magics` (names without `%%`) counted as cell magics
+/// whose body is Python, besides the built-in ones (`nbtidy_python_cell_magics`, as black's
+/// `--python-cell-magics`).
+pub fn classify_code_with(
+    text: &str,
+    vscode_language: Option<&str>,
+    python_cell_magics: &[String],
+) -> CodeKind {
+    let python_body = |name: &str| {
+        PYTHON_BODY_CELL_MAGICS.contains(&name) || python_cell_magics.iter().any(|m| m == name)
+    };
     if let Some(lang) = vscode_language
         && !lang.eq_ignore_ascii_case("python")
     {
@@ -163,7 +177,7 @@ pub fn classify_code(text: &str, vscode_language: Option<&str>) -> CodeKind {
         line.trim_start()
             .strip_prefix("%%")
             .and_then(|rest| rest.split_whitespace().next())
-            .is_some_and(|name| PYTHON_BODY_CELL_MAGICS.contains(&name))
+            .is_some_and(python_body)
     }) {
         lines.next();
     }
@@ -189,7 +203,7 @@ pub fn classify_code(text: &str, vscode_language: Option<&str>) -> CodeKind {
         };
         if let Some(name) = first.strip_prefix("%%")
             && !name.is_empty()
-            && !PYTHON_BODY_CELL_MAGICS.contains(&name)
+            && !python_body(name)
         {
             return CodeKind::CellMagic(name.to_owned());
         }
@@ -314,6 +328,28 @@ mod tests {
         );
         assert_eq!(classify_code("%pip install x", None), CodeKind::Python);
         assert_eq!(classify_code("x = 1", Some("python")), CodeKind::Python);
+    }
+
+    #[test]
+    fn custom_python_cell_magics() {
+        let custom = ["timer".to_owned()];
+        assert_eq!(
+            classify_code_with("%%timer -n 3\nx = 1", None, &custom),
+            CodeKind::Python
+        );
+        assert_eq!(
+            classify_code("%%timer -n 3\nx = 1", None),
+            CodeKind::CellMagic("timer".into())
+        );
+        // The body's first line is still checked for automagics.
+        assert_eq!(
+            classify_code_with("%%timer\ncd /tmp", None, &custom),
+            CodeKind::Automagic("cd".into())
+        );
+        assert_eq!(
+            classify_code_with("%%bash\nls", None, &custom),
+            CodeKind::CellMagic("bash".into())
+        );
     }
 
     #[test]

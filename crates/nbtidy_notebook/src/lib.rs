@@ -25,7 +25,7 @@ mod skeleton;
 use std::borrow::Cow;
 use std::ops::Range;
 
-pub use classify::{CodeKind, NotebookLanguage, classify_code};
+pub use classify::{CodeKind, NotebookLanguage, classify_code, classify_code_with};
 pub use error::NotebookError;
 pub use json_string::Escaping;
 
@@ -362,10 +362,26 @@ impl<'a> Notebook<'a> {
     /// Classifies cell `index`: `None` when it is not a code cell of a Python notebook, else what
     /// its code is. `text` is the cell's decoded source.
     pub fn classify(&self, index: usize, text: &str) -> Option<CodeKind> {
+        self.classify_with(index, text, &[])
+    }
+
+    /// [`Notebook::classify`], with custom cell magics whose body is Python
+    /// (`nbtidy_python_cell_magics`; names without `%%`). Format and check both classify
+    /// through this, so they agree on which cells are Python.
+    pub fn classify_with(
+        &self,
+        index: usize,
+        text: &str,
+        python_cell_magics: &[String],
+    ) -> Option<CodeKind> {
         if self.cells[index].cell_type != CellType::Code || !self.language.is_python() {
             return None;
         }
-        Some(classify_code(text, self.vscode_language(index).as_deref()))
+        Some(classify_code_with(
+            text,
+            self.vscode_language(index).as_deref(),
+            python_cell_magics,
+        ))
     }
 
     /// The file's layout conventions, detected from its bytes.

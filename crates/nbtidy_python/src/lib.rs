@@ -16,10 +16,16 @@
 //! 3. **No parser panic escapes.** ruff's parser panics on some invalid IPython code (after
 //!    mismatched brackets, `x = [1)` then `, y`); such code is parsed again as plain Python, which
 //!    reports the syntax error instead.
+//! 4. **Indented cells run.** IPython removes the indentation of a cell's first non-blank line
+//!    from every line that starts with it before running it ([`LeadingIndent`]). The parse
+//!    functions take code as it is; the formatter and the linter detect the indentation, parse
+//!    the dedented code, map positions back and re-indent what they write.
 
 pub mod hostile;
+mod indent;
 mod nesting;
 
+pub use indent::LeadingIndent;
 pub use nesting::{MAX_NESTING, TooDeep, nesting};
 
 use ruff_python_ast::{Mod, PySourceType};

@@ -85,3 +85,54 @@ fn row_column_counts_characters_and_line_endings() {
     assert_eq!(row_column("é x", 3), (1, 3));
     assert_eq!(row_column("é", 1), (1, 1));
 }
+
+#[test]
+fn leading_indent_is_removed_as_ipython_does() {
+    assert!(LeadingIndent::detect("x = 1\n    y").is_none());
+    assert!(LeadingIndent::detect("").is_none());
+    assert!(LeadingIndent::detect("\n\n").is_none());
+    let cell = "\n    x = 1\n\n    if x:\n        y = 2\n  odd\n\t";
+    let indent = LeadingIndent::detect(cell).unwrap();
+    assert_eq!(indent.indent(), "    ");
+    // Lines without the indentation (blank, less indented) are kept as they are.
+    assert_eq!(indent.dedented(), "\nx = 1\n\nif x:\n    y = 2\n  odd\n\t");
+    assert!(parse_cell("x = 1\nif x:\n    y = 2").is_ok());
+    // Positions map back: `y` of `y = 2`, the start of `if`, `odd`.
+    for what in ["y = 2", "if x", "odd", "x = 1"] {
+        let dedented = indent.dedented().find(what).unwrap();
+        assert_eq!(
+            indent.to_original(dedented),
+            cell.find(what).unwrap(),
+            "{what}"
+        );
+        assert_eq!(
+            indent.to_original(dedented + 2),
+            cell.find(what).unwrap() + 2
+        );
+    }
+    let (row, column) = row_column(indent.dedented(), indent.dedented().find("y = 2").unwrap());
+    assert_eq!((row, indent.original_column(row, column)), (5, 9));
+    let (row, column) = row_column(indent.dedented(), indent.dedented().find("odd").unwrap());
+    assert_eq!((row, indent.original_column(row, column)), (6, 3));
+    // Tabs, CRLF.
+    let tabbed = LeadingIndent::detect("\tx = 1\r\n\ty = 2").unwrap();
+    assert_eq!(tabbed.dedented(), "x = 1\r\ny = 2");
+    assert_eq!(tabbed.to_original(7), 9);
+}
+
+#[test]
+fn reindenting_gives_back_the_dedented_code() {
+    let indent = LeadingIndent::detect("  a = 1\n  s = '''\ntext\n  '''").unwrap();
+    assert_eq!(indent.dedented(), "a = 1\ns = '''\ntext\n'''");
+    let formatted = "a = 1\n\ns = '''\ntext\n'''";
+    let back = indent.reindent(formatted);
+    assert_eq!(back, "  a = 1\n\n  s = '''\n  text\n  '''");
+    // IPython removes it again: the code that runs is the formatted code.
+    assert_eq!(LeadingIndent::detect(&back).unwrap().dedented(), formatted);
+    // Fragments: indentation after inner line breaks, and after a final one when a line
+    // follows.
+    assert_eq!(indent.reindent_fragment("pass", "\nx"), "pass");
+    assert_eq!(indent.reindent_fragment("a\nb\n", "c"), "a\n  b\n  ");
+    assert_eq!(indent.reindent_fragment("a\n\nb", ""), "a\n\n  b");
+    assert_eq!(indent.reindent_fragment("a\n", "\nnext"), "a\n");
+}

@@ -23,7 +23,9 @@ crate::declare_rule! {
     /// ## Fix safety
     /// The fix removes the cell from the `cells` list, together with one separator, so that the
     /// JSON keeps its layout. It is safe when the cell has no outputs and no tags; otherwise
-    /// (saved outputs, tags another tool may look for) it is unsafe.
+    /// (saved outputs, tags another tool may look for) it is unsafe. A notebook is never left
+    /// without cells: when every cell is empty, the last one gets no fix (Jupyter opens a
+    /// notebook with `"cells": []` but some tools reject it, and it is rarely what was meant).
     ///
     /// ## EditorConfig keys
     /// None.
@@ -32,7 +34,7 @@ crate::declare_rule! {
         name: "empty-cell",
         severity: Warning,
         recommended: true,
-        fix: FixAvailability::Always(Applicability::Safe),
+        fix: FixAvailability::Sometimes(Applicability::Safe),
         keys: [],
     }
 }
@@ -45,17 +47,29 @@ impl Rule for EmptyCell {
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         let notebook = context.notebook();
         let text = notebook.text();
+        let is_empty = |view: &crate::context::CellView<'_>| {
+            view.code().is_some()
+                && view.text().trim().is_empty()
+                && !view.has_tag("parameters")
+                && !view.has_tag("injected-parameters")
+        };
+        // Never remove the last remaining cell: when every cell is an empty code or markdown
+        // cell (whose fixes could all apply in one round), the last one keeps no fix.
+        let keep = context
+            .cells()
+            .iter()
+            .all(|view| {
+                matches!(view.cell_type, CellType::Code | CellType::Markdown) && is_empty(view)
+            })
+            .then(|| context.cells().len().checked_sub(1))
+            .flatten();
         for (view, cell) in context.cells().iter().zip(notebook.cells()) {
             let kind = match cell.cell_type {
                 CellType::Code => "code",
                 CellType::Markdown => "markdown",
                 _ => continue,
             };
-            if view.code().is_none()
-                || !view.text().trim().is_empty()
-                || view.has_tag("parameters")
-                || view.has_tag("injected-parameters")
-            {
+            if !is_empty(view) {
                 continue;
             }
             let has_outputs = cell
@@ -72,6 +86,7 @@ impl Rule for EmptyCell {
             );
             if let Some((list, items)) = context.cell_spans()
                 && items.len() == notebook.cells().len()
+                && keep != Some(view.index)
             {
                 let edits = removal_edits(text, list, items, &[view.index]);
                 diagnostic.fix_title = Some("Remove the cell".to_owned());

@@ -9,8 +9,9 @@ use crate::rule::{FixAvailability, Rule, RuleMeta};
 crate::declare_rule! {
     /// ## What it does
     /// Checks that the saved `execution_count`s of code cells increase strictly from top to
-    /// bottom. Cells that were not run (`null`) are skipped. Each cell whose count is not above
-    /// the count of the previous run cell is reported, naming both cells.
+    /// bottom. Cells that were not run (`null`, or `0` as Colab saves unrun cells) are skipped.
+    /// Each cell whose count is not above the count of the previous run cell is reported,
+    /// naming both cells.
     ///
     /// ## Why is this bad?
     /// The saved outputs were produced by running cells in another order than the notebook
@@ -55,7 +56,8 @@ impl Rule for ExecutionOutOfOrder {
             let Some(span) = &cell.execution_count else {
                 continue;
             };
-            let Ok(count) = notebook.slice(span).parse::<u64>() else {
+            // `0` means "not run" (Colab saves it on every cell of a notebook never run).
+            let Ok(count @ 1..) = notebook.slice(span).parse::<u64>() else {
                 continue;
             };
             if let Some((previous_cell, previous_count)) = previous

@@ -13,6 +13,11 @@ crate::declare_rule! {
     /// 2,000 levels of brackets, operators or blocks: CPython refuses them too). No other rule
     /// checks such a cell.
     ///
+    /// A cell whose first non-blank line is indented is read as IPython runs it: without that
+    /// indentation on every line that starts with it (IPython's `leading_indent`). So
+    /// `    x = 1` / `    print(x)` is not an error (every rule checks it, positions and fixes
+    /// are in the cell as stored), while a line indented less than the first still is.
+    ///
     /// ## Why is this bad?
     /// A cell that does not parse fails when run, and no other rule can check it.
     ///

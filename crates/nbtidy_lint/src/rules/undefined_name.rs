@@ -17,7 +17,9 @@ crate::declare_rule! {
     /// `%store -r`, `%pylab` or `from module import *`, and after a cell in another language that
     /// may export names (`%%R -o x`), names can come from elsewhere: undefined names after that
     /// point (and in function bodies, anywhere) are not reported. Nothing is reported in a cell
-    /// with a syntax error.
+    /// with a syntax error. A function body may use a name that another function binds with
+    /// `global`, wherever that function is (pyflakes' rule). Names a platform provides
+    /// (Databricks' `spark`) are declared with `nbtidy_builtins`.
     ///
     /// ## Why is this bad?
     /// The cell raises `NameError` when the notebook runs from a fresh kernel. Notebooks often
@@ -34,14 +36,16 @@ crate::declare_rule! {
     /// No fix.
     ///
     /// ## EditorConfig keys
-    /// None.
+    /// - `nbtidy_builtins`: comma-separated names defined everywhere, as ruff's `builtins`:
+    ///   the globals a platform provides (Databricks: `spark`, `sc`, `dbutils`, `displayHTML`).
+    ///   No default: only Python's and IPython's builtins. Example `spark,sc,dbutils,displayHTML`.
     pub struct UndefinedName {
         code: "F821",
         name: "undefined-name",
         severity: Error,
         recommended: true,
         fix: FixAvailability::None,
-        keys: [],
+        keys: ["nbtidy_builtins"],
     }
 }
 

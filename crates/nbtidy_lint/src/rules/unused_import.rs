@@ -48,18 +48,25 @@ crate::declare_rule! {
     /// only one of its block becomes `pass`. It is safe at the top level of a cell or of a
     /// function body and for removing some names of `import a, b` / `from m import a, b`; it is
     /// unsafe for a whole statement inside `if`, `try`, `with`, loops or classes, where the
-    /// import may be deliberate. An import's side effects (registering a plugin, patching a
-    /// library) are lost: keep such imports with `# noqa: F401`.
+    /// import may be deliberate. Any fix is unsafe when the statement's line carries a
+    /// comment (`import tensorflow_text as text  # registers TF ops`): the comment usually says
+    /// why the import is there. An import's side effects (registering a plugin, patching a
+    /// library) are lost: list such modules in `nbtidy_allowed_unused_imports`, or keep one
+    /// import with `# noqa: F401`.
     ///
     /// ## EditorConfig keys
-    /// None.
+    /// - `nbtidy_allowed_unused_imports`: comma-separated module names whose imports are never
+    ///   reported, as ruff's `allowed-unused-imports`: an entry matches the module and its
+    ///   submodules and members (`hvplot` matches `import hvplot.pandas` and
+    ///   `from hvplot import pandas`), compared by dotted segments. No default: every unused
+    ///   import is reported. Example `tensorflow_text,hvplot.pandas`.
     pub struct UnusedImport {
         code: "F401",
         name: "unused-import",
         severity: Warning,
         recommended: true,
         fix: FixAvailability::Sometimes(Applicability::Safe),
-        keys: [],
+        keys: ["nbtidy_allowed_unused_imports"],
     }
 }
 
@@ -70,6 +77,7 @@ impl Rule for UnusedImport {
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
         let model = semantic::model(context);
+        let allowed = allowed_modules(context.option(&Self::META, "nbtidy_allowed_unused_imports"));
         let mut by_statement: BTreeMap<usize, Vec<BindingId>> = BTreeMap::new();
         for scope in 0..model.scopes.len() {
             for id in model.live_bindings(scope) {
@@ -81,6 +89,10 @@ impl Rule for UnusedImport {
                     || binding.flags.explicit_export
                     || binding.flags.in_import_error_try
                     || !model.is_reportable(binding.cell)
+                    || binding
+                        .kind
+                        .qualified_name()
+                        .is_some_and(|qualified| is_allowed(&allowed, qualified))
                 {
                     continue;
                 }
@@ -112,6 +124,35 @@ impl Rule for UnusedImport {
             }
         }
     }
+}
+
+/// The entries of `nbtidy_allowed_unused_imports` (blank entries ignored).
+fn allowed_modules(value: Option<&str>) -> Vec<&str> {
+    value
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .collect()
+}
+
+/// `true` when an allowed module is `qualified` or one of its dotted prefixes (ruff's
+/// `QualifiedName::starts_with`: `a.b` allows `a.b` and `a.b.c`, not `a.bc` nor `a`).
+fn is_allowed(allowed: &[&str], qualified: &str) -> bool {
+    allowed.iter().any(|module| {
+        qualified
+            .strip_prefix(module)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
+/// `true` when the lines of the statement at `range` carry a comment: inside the statement (an
+/// import holds no strings, so a `#` there starts one) or right after it on its last line.
+fn carries_comment(text: &str, range: &Range<usize>) -> bool {
+    let line_end = text[range.end..]
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| range.end + i);
+    text[range.clone()].contains('#') || text[range.end..line_end].trim_start().starts_with('#')
 }
 
 fn message(model: &SemanticModel, id: BindingId) -> String {
@@ -158,10 +199,11 @@ fn removal_fix(
         *removed.get_mut(index)? = true;
     }
     let range = statement.range.start().to_usize()..statement.range.end().to_usize();
+    let commented = carries_comment(text, &range);
     if removed.iter().all(|&r| r) {
         let (range, content) = statement_deletion(text, range, statement.sole_in_block);
         let edit = Edit::code(statement.cell, range, content);
-        return Some(if statement.top_level {
+        return Some(if statement.top_level && !commented {
             Fix::safe(vec![edit])
         } else {
             Fix::unsafe_(vec![edit])
@@ -176,7 +218,11 @@ fn removal_fix(
         .into_iter()
         .map(|range| Edit::code(statement.cell, range, ""))
         .collect();
-    Some(Fix::safe(edits))
+    Some(if commented {
+        Fix::unsafe_(edits)
+    } else {
+        Fix::safe(edits)
+    })
 }
 
 /// The byte ranges to delete to remove the `removed` aliases (not all of them) of a statement:
@@ -290,6 +336,34 @@ mod tests {
         let start = text.find(what).unwrap();
         let (range, content) = statement_deletion(text, start..start + what.len(), sole);
         format!("{}{content}{}", &text[..range.start], &text[range.end..])
+    }
+
+    #[test]
+    fn allowed_modules_match_by_segments() {
+        let allowed = allowed_modules(Some(" tensorflow_text, hvplot.pandas ,,"));
+        assert_eq!(allowed, ["tensorflow_text", "hvplot.pandas"]);
+        assert!(is_allowed(&allowed, "tensorflow_text"));
+        assert!(is_allowed(&allowed, "tensorflow_text.ops"));
+        assert!(is_allowed(&allowed, "hvplot.pandas"));
+        assert!(is_allowed(&allowed, "hvplot.pandas.x"));
+        assert!(!is_allowed(&allowed, "hvplot"));
+        assert!(!is_allowed(&allowed, "tensorflow_texts"));
+        assert!(allowed_modules(None).is_empty());
+    }
+
+    #[test]
+    fn comments_on_the_statement_lines() {
+        let has = |text: &str, what: &str| {
+            let start = text.find(what).unwrap();
+            carries_comment(text, &(start..start + what.len()))
+        };
+        assert!(has("import text  # TF ops\nx = 1", "import text"));
+        assert!(has(
+            "from m import (\n    a,  # why\n    b,\n)",
+            "from m import (\n    a,  # why\n    b,\n)"
+        ));
+        assert!(!has("# about os\nimport os\nx = 1  # other", "import os"));
+        assert!(!has("import os; x = '#'", "import os"));
     }
 
     #[test]

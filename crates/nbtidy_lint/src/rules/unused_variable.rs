@@ -5,6 +5,7 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
+use crate::rules::unused_import::statement_deletion;
 use crate::semantic::{self, Binding, BindingKind, is_dummy};
 
 crate::declare_rule! {
@@ -36,9 +37,12 @@ crate::declare_rule! {
     ///
     /// ## Fix safety
     /// For `except E as err:` the fix removes ` as err`; it is safe. For `x = value` (or
-    /// `x: T = value`) the fix keeps `value` as an expression statement, so its side effects
-    /// stay; it is unsafe, as the value may now be displayed or kept alive differently, and the
-    /// statement often reveals a bug rather than dead code. No fix for other targets.
+    /// `x: T = value`) whose value has no side effects (literals, names, and tuples, lists,
+    /// sets and dicts of such: `segments = []`), the fix removes the whole statement (`pass`
+    /// when it was alone in its block), as ruff does. For other values it keeps `value` as an
+    /// expression statement, so its side effects stay. Both are unsafe: the statement often
+    /// reveals a bug rather than dead code, and a kept value may be displayed or kept alive
+    /// differently. No fix for other targets.
     ///
     /// ## EditorConfig keys
     /// None.
@@ -129,6 +133,20 @@ fn finding(context: &Context<'_>, binding: &Binding) -> nbtidy_diagnostics::Diag
         )]));
     } else if binding.kind == BindingKind::Assignment
         && let Some(assignment) = binding.assignment
+        && assignment.value_is_pure
+        && !assignment.in_magic
+    {
+        // Nothing to keep: the whole statement goes (`pass` if it was alone in its block).
+        diagnostic.fix_title = Some(format!(
+            "Remove assignment to unused variable `{}`",
+            binding.name
+        ));
+        let statement =
+            assignment.statement.start().to_usize()..assignment.statement.end().to_usize();
+        let (range, content) = statement_deletion(text, statement, assignment.sole_in_block);
+        diagnostic.fix = Some(Fix::unsafe_(vec![Edit::code(binding.cell, range, content)]));
+    } else if binding.kind == BindingKind::Assignment
+        && let Some(assignment) = binding.assignment
         && let Some(end) = value_start(
             text,
             assignment.after_target.to_usize(),
@@ -172,4 +190,17 @@ fn value_start(text: &str, after_target: usize, value: usize) -> Option<usize> {
     // Form feeds too: one left before the value would sit in its indentation, where Python
     // resets the column to zero.
     Some(equals + 1 + (rest.len() - rest.trim_start_matches([' ', '\t', '\x0c']).len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_start;
+
+    #[test]
+    fn value_start_skips_form_feeds() {
+        // `x=\f g()`: the form feed goes with `x=`, else it would sit in the indentation.
+        let text = "def f():\n x=\x0c g()";
+        let at = value_start(text, text.find('x').unwrap() + 1, text.find('g').unwrap());
+        assert_eq!(&text[at.unwrap()..], "g()");
+    }
 }

@@ -23,6 +23,7 @@ use super::{
     UndefinedName,
 };
 use crate::context::{CellKind, Context};
+use crate::rules::undefined_name::UndefinedName as UndefinedNameRule;
 
 /// `%time` / `%timeit` statements re-parsed as Python: (cell, start of the escape command) ->
 /// (offset of the statement in the cell, its syntax tree).
@@ -55,6 +56,17 @@ pub(super) fn build(context: &Context<'_>) -> SemanticModel {
         }
     }
     builder.finish()
+}
+
+/// The names of `nbtidy_builtins` (comma-separated; blanks ignored).
+fn extra_builtins<'a>(context: &'a Context<'_>) -> Vec<&'a str> {
+    context
+        .option(&UndefinedNameRule::META, "nbtidy_builtins")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// Code cells that are not Python but may put names into the kernel's namespace (`%%R -o x`,
@@ -241,8 +253,12 @@ struct Builder<'a> {
     bodies: Vec<&'a [Stmt]>,
     deferred: VecDeque<Deferred<'a>>,
     pending: Vec<Pending>,
+    /// Loads in function and lambda bodies that did not resolve when their body was walked.
+    pending_deferred: Vec<Pending>,
     suppressions: Vec<(usize, TextSize)>,
     exports: Vec<(Name, usize, TextRange)>,
+    /// `nbtidy_builtins`: names defined everywhere (platform globals such as `spark`).
+    extra_builtins: Vec<&'a str>,
 }
 
 impl<'a> Builder<'a> {
@@ -282,8 +298,10 @@ impl<'a> Builder<'a> {
             bodies: Vec::new(),
             deferred: VecDeque::new(),
             pending: Vec::new(),
+            pending_deferred: Vec::new(),
             suppressions: Vec::new(),
             exports: Vec::new(),
+            extra_builtins: extra_builtins(context),
         }
     }
 
@@ -480,10 +498,15 @@ impl<'a> Builder<'a> {
         let mut scope_id = self.scope;
         let mut seen_function = false;
         let mut in_class_method = false;
+        let mut direct = true;
         let mut found = None;
         loop {
             let scope = &self.model.scopes[scope_id];
-            let visible = !(scope.kind == ScopeKind::Class && seen_function);
+            // A class body's names are visible only to code directly in it (type parameter
+            // scopes are annotation scopes, which see them too): not to functions, lambdas,
+            // comprehensions or classes nested in it.
+            let visible = scope.kind != ScopeKind::Class || direct;
+            direct &= scope.kind == ScopeKind::TypeParams;
             if scope.kind == ScopeKind::Class && seen_function {
                 in_class_method = true;
             }
@@ -524,6 +547,7 @@ impl<'a> Builder<'a> {
             return;
         }
         if is_builtin(name)
+            || self.extra_builtins.contains(&name.as_str())
             || (name == "__class__" && in_class_method)
             || !self.reporting
             || self.soft
@@ -534,12 +558,9 @@ impl<'a> Builder<'a> {
         if self.executing {
             self.pending.push(Pending { reference });
         } else {
-            self.model.undefined.push(UndefinedName {
-                name: name.clone(),
-                cell: self.cell,
-                range,
-                suppressed: false,
-            });
+            // A function body may use a name that another function binds with `global`, and
+            // that function's body may come later: decided once every body has been walked.
+            self.pending_deferred.push(Pending { reference });
         }
     }
 
@@ -769,16 +790,23 @@ impl<'a> Builder<'a> {
         );
     }
 
+    /// The statement being walked is the only one of its block (removing it needs a `pass`;
+    /// a cell's own code may become empty).
+    fn sole_in_block(&self) -> bool {
+        let body = self.bodies.last().copied().unwrap_or_default();
+        let at_root = self.bodies.len() <= 1;
+        body.len() == 1 && !(at_root && self.root_is_cell)
+    }
+
     fn visit_import(&mut self, stmt: &'a Stmt, names: &'a [ast::Alias], module: Option<Name>) {
         let import_id = self.model.imports.len();
-        let body = self.bodies.last().copied().unwrap_or_default();
         let at_root = self.bodies.len() <= 1;
         self.model.imports.push(ImportStatement {
             cell: self.cell,
             range: self.at(stmt.range()),
             aliases: names.iter().map(|alias| self.at(alias.range)).collect(),
             top_level: at_root,
-            sole_in_block: body.len() == 1 && !(at_root && self.root_is_cell),
+            sole_in_block: self.sole_in_block(),
             in_magic: self.in_magic,
         });
         for (index, alias) in names.iter().enumerate() {
@@ -1101,10 +1129,36 @@ impl<'a> Builder<'a> {
             }
         }
 
-        // Loads in function bodies run at call time: any suppression point may have provided them.
-        if !self.suppressions.is_empty() {
-            for undefined in &mut self.model.undefined {
-                undefined.suppressed = true;
+        // Loads in function bodies that did not resolve: a function declaring the name `global`
+        // binds it in the module scope, wherever that function is (pyflakes drops the undefined
+        // names a `global` statement binds; a call that binds it may well run first). Otherwise
+        // undefined; they run at call time, so any suppression point may have provided them.
+        let suppressed = !self.suppressions.is_empty();
+        for Pending { reference } in std::mem::take(&mut self.pending_deferred) {
+            let r = &self.model.references[reference];
+            let global = self.model.bindings.iter().rposition(|binding| {
+                binding.scope == MODULE_SCOPE
+                    && binding.flags.global
+                    && binding.name == r.name
+                    && !binding.kind.is_unbound()
+            });
+            if let Some(binding) = global {
+                self.model.references[reference].binding = Some(binding);
+                self.model.bindings[binding].references.push(reference);
+            } else if self
+                .model
+                .scopes
+                .iter()
+                .any(|scope| scope.globals.contains(&r.name))
+            {
+                // `global x` alone (the value comes from elsewhere, `globals()[...]`, ...).
+            } else {
+                self.model.undefined.push(UndefinedName {
+                    name: r.name.clone(),
+                    cell: r.cell,
+                    range: r.range,
+                    suppressed,
+                });
             }
         }
 
@@ -1206,6 +1260,34 @@ fn is_unpacking(targets: &[Expr], target: &Expr, value: &Expr) -> bool {
     false
 }
 
+/// `true` for a value whose evaluation has no side effects: literals, names, and tuples, lists,
+/// sets and dicts of such (a unary `-`/`+`/`not`/`~` on them too). Calls, subscripts,
+/// attributes, operators (which may be overloaded), comprehensions, f-strings and unpacking are
+/// not.
+fn is_pure(expr: &Expr) -> bool {
+    match expr {
+        Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NoneLiteral(_)
+        | Expr::EllipsisLiteral(_)
+        | Expr::Name(_) => true,
+        Expr::UnaryOp(unary) => matches!(
+            unary.operand.as_ref(),
+            Expr::NumberLiteral(_) | Expr::BooleanLiteral(_) | Expr::NoneLiteral(_)
+        ),
+        Expr::Tuple(ast::ExprTuple { elts, .. })
+        | Expr::List(ast::ExprList { elts, .. })
+        | Expr::Set(ast::ExprSet { elts, .. }) => elts.iter().all(is_pure),
+        Expr::Dict(dict) => dict
+            .items
+            .iter()
+            .all(|item| item.key.as_ref().is_some_and(is_pure) && is_pure(&item.value)),
+        _ => false,
+    }
+}
+
 fn is_dunder_all(expr: &Expr) -> bool {
     matches!(expr, Expr::Name(name) if name.id.as_str() == "__all__")
 }
@@ -1284,6 +1366,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
                             statement: self.at(stmt.range()),
                             after_target: self.at(target.range()).end(),
                             value: self.at(assign.value.range()),
+                            value_is_pure: is_pure(&assign.value),
+                            sole_in_block: self.sole_in_block(),
+                            in_magic: self.in_magic,
                         });
                     }
                 }
@@ -1331,6 +1416,9 @@ impl<'a> Visitor<'a> for Builder<'a> {
                             statement: self.at(stmt.range()),
                             after_target: self.at(ann.annotation.range()).end(),
                             value: self.at(value.range()),
+                            value_is_pure: is_pure(value),
+                            sole_in_block: self.sole_in_block(),
+                            in_magic: self.in_magic,
                         });
                         if self.scope == MODULE_SCOPE && name.id.as_str() == "__all__" {
                             self.collect_exports(value);

@@ -220,6 +220,13 @@ pub struct SimpleAssignment {
     pub after_target: TextSize,
     /// The value (without any parentheses around it).
     pub value: TextRange,
+    /// The value has no side effects (literals, names, containers of such): removing the
+    /// whole statement loses nothing.
+    pub value_is_pure: bool,
+    /// The only statement of its block (removing it needs a `pass`).
+    pub sole_in_block: bool,
+    /// Comes from a re-parsed `%time` line.
+    pub in_magic: bool,
 }
 
 /// A name binding.

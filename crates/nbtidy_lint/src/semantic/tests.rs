@@ -340,3 +340,301 @@ fn name_error_handlers_expect_undefined_names() {
     ];
     assert_eq!(undefined(&cells), ["other@2"]);
 }
+
+/// Undefined names of one cell as `name@row`.
+fn undefined_rows(code: &str) -> Vec<String> {
+    with_model(&[code], |m| {
+        m.undefined
+            .iter()
+            .filter(|u| !u.suppressed)
+            .map(|u| {
+                let row = code[..u.range.start().to_usize()].matches('\n').count() + 1;
+                format!("{}@{row}", u.name)
+            })
+            .collect()
+    })
+}
+
+/// The name-binding family audited against pyflakes, with ruff 0.16.4 (`ruff check --select
+/// F821`) as the oracle: each case's expectation is ruff's output, except where a comment says
+/// why nbtidy differs.
+#[test]
+fn undefined_names_agree_with_ruff() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        // `global`: a function's `global x` binds `x` in the module, wherever that function is.
+        (
+            "global, bound by a function defined after the use (issue 12)",
+            "def use():\n    return sess.run(1)\n\ndef reset():\n    global sess\n    sess = 1\n\nreset()\n",
+            &[],
+        ),
+        (
+            "global, module-level use before any call",
+            "print(cfg)\ndef setup():\n    global cfg\n    cfg = 1\n",
+            &["cfg@1"],
+        ),
+        (
+            "global, use after the call",
+            "def setup():\n    global cfg\n    cfg = 1\nsetup()\nprint(cfg)\n",
+            &[],
+        ),
+        (
+            "global declaration only",
+            "def f():\n    global g\n    return g\n",
+            &[],
+        ),
+        (
+            "global augmented",
+            "def f():\n    global n\n    n += 1\ndef g():\n    return n\n",
+            &[],
+        ),
+        (
+            "global import",
+            "def load():\n    global np\n    import numpy as np\ndef use():\n    return np.zeros(1)\n",
+            &[],
+        ),
+        (
+            "global loop variable",
+            "def f():\n    global i\n    for i in range(3):\n        pass\ndef g():\n    return i\n",
+            &[],
+        ),
+        (
+            "global in a class body",
+            "class A:\n    global h\n    h = 1\nprint(h)\n",
+            &[],
+        ),
+        (
+            "global deleted by a function",
+            "x = 1\ndef f():\n    global x\n    del x\nprint(x)\n",
+            &[],
+        ),
+        // `nonlocal`
+        (
+            "nonlocal",
+            "def outer():\n    x = 0\n    def inner():\n        nonlocal x\n        x += 1\n        return x\n    return inner\n",
+            &[],
+        ),
+        (
+            "nonlocal bound after the inner function",
+            "def outer():\n    def inner():\n        nonlocal x\n        x = 1\n    x = 0\n    inner()\n    return x\n",
+            &[],
+        ),
+        // Class scopes: the body's names are not visible in methods, lambdas, nested classes
+        // or comprehension elements; they are in defaults, decorators and the first iterable.
+        (
+            "class name in a method",
+            "class A:\n    k = 1\n    def m(self):\n        return k\n",
+            &["k@4"],
+        ),
+        (
+            "class name in a lambda",
+            "class A:\n    k = 1\n    f = lambda self: k\n",
+            &["k@3"],
+        ),
+        (
+            "class name in a nested class",
+            "class A:\n    k = 1\n    class B:\n        j = k\n",
+            &["k@4"],
+        ),
+        (
+            "class name in a default",
+            "class A:\n    k = 1\n    def m(self, v=k):\n        return v\n",
+            &[],
+        ),
+        (
+            "class name as a decorator",
+            "class A:\n    def deco(f):\n        return f\n    @deco\n    def m(self):\n        pass\n",
+            &[],
+        ),
+        (
+            "class name in a comprehension's iterable",
+            "class A:\n    xs = [1, 2]\n    ys = [x for x in xs]\n",
+            &[],
+        ),
+        (
+            "class name in a comprehension's element",
+            "class A:\n    n = 2\n    ys = [n for x in range(3)]\n",
+            &["n@3"],
+        ),
+        (
+            "__module__, __qualname__, __class__",
+            "class A:\n    print(__module__, __qualname__)\n    def m(self):\n        return __class__\n",
+            &[],
+        ),
+        // Comprehensions
+        (
+            "nested generators",
+            "xs = [[1]]\nys = [y for x in xs for y in x]\n",
+            &[],
+        ),
+        (
+            "comprehension variables do not leak",
+            "ys = [x for x in range(3)]\nprint(x)\n",
+            &["x@2"],
+        ),
+        (
+            "walrus binds outside",
+            "ys = [(last := v) for v in range(3)]\nprint(last)\n",
+            &[],
+        ),
+        (
+            "generator in a function",
+            "def f(rows):\n    return sum(r for r in rows if r)\n",
+            &[],
+        ),
+        // `del`
+        ("del then use", "x = 1\ndel x\nprint(x)\n", &["x@3"]),
+        (
+            "del in a function",
+            "def f():\n    x = 1\n    del x\n    return x\n",
+            &["x@4"],
+        ),
+        ("del under if", "x = 1\nif x:\n    del x\nprint(x)\n", &[]),
+        // ruff: x@4 (pyflakes treats only `if`/`while` as conditional); nbtidy does not
+        // report after a `del` in a loop, `try` or `match` body, which may not run.
+        (
+            "del in a loop",
+            "for i in range(3):\n    x = i\n    del x\nprint(x)\n",
+            &[],
+        ),
+        (
+            "del in try",
+            "x = 1\ntry:\n    del x\nexcept Exception:\n    pass\nprint(x)\n",
+            &[],
+        ),
+        ("del then rebind", "m = 1\ndel m\nm = 2\nprint(m)\n", &[]),
+        (
+            "del before a function's call",
+            "x = 1\ndef f():\n    return x\ndel x\n",
+            &["x@3"],
+        ),
+        // Conditional and guarded imports
+        (
+            "if/else imports",
+            "import sys\nif sys.version_info >= (3, 11):\n    import tomllib\nelse:\n    import tomli as tomllib\ntomllib.loads('')\n",
+            &[],
+        ),
+        (
+            "try/except ImportError",
+            "try:\n    import ujson as json\nexcept ImportError:\n    import json\njson.dumps(1)\n",
+            &[],
+        ),
+        (
+            "fallback to None",
+            "try:\n    import torch\nexcept ImportError:\n    torch = None\nprint(torch)\n",
+            &[],
+        ),
+        (
+            "import only in try",
+            "try:\n    import torch\nexcept ImportError:\n    pass\nprint(torch)\n",
+            &[],
+        ),
+        // `__all__`: undefined exports are F822, not F821.
+        ("undefined __all__ entry", "__all__ = ['nothing']\n", &[]),
+        (
+            "__all__ +=",
+            "import os\n__all__ = ['os']\n__all__ += ['path']\n",
+            &[],
+        ),
+        // TYPE_CHECKING and annotations
+        (
+            "TYPE_CHECKING imports in string annotations",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pandas import DataFrame\ndef f(df: 'DataFrame') -> 'DataFrame':\n    return df\nx: 'DataFrame'\n",
+            &[],
+        ),
+        (
+            "TYPE_CHECKING import used at run time",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from pandas import DataFrame\nprint(DataFrame)\n",
+            &[],
+        ),
+        (
+            "forward string annotations",
+            "def f(x: 'Model') -> 'list[Model]':\n    return [x]\nclass Model:\n    pass\n",
+            &[],
+        ),
+        (
+            "undefined string annotation",
+            "def f(x: 'Nowhere'):\n    return x\n",
+            &["Nowhere@1"],
+        ),
+        (
+            "module variable annotation",
+            "x: 'Later' = 1\nclass Later:\n    pass\n",
+            &[],
+        ),
+        (
+            "local variable annotation",
+            "def f():\n    y: 'Local' = 1\n    return y\n",
+            &["Local@2"],
+        ),
+        (
+            "from __future__ import annotations",
+            "from __future__ import annotations\ndef f(x: Model) -> Model:\n    return x\nclass Model:\n    pass\n",
+            &[],
+        ),
+        (
+            "TypeVar bound",
+            "from typing import TypeVar\nT = TypeVar('T', bound='Later')\nclass Later:\n    pass\n",
+            &[],
+        ),
+        (
+            "Literal strings",
+            "from typing import Literal\ndef f(m: Literal['fast', 'slow']):\n    return m\n",
+            &[],
+        ),
+        (
+            "Annotated metadata",
+            "from typing import Annotated\ndef f(m: Annotated[int, 'meta data']):\n    return m\n",
+            &[],
+        ),
+        // Other binders
+        (
+            "except name after the handler",
+            "try:\n    pass\nexcept ValueError as err:\n    pass\nprint(err)\n",
+            &["err@5"],
+        ),
+        (
+            "except name after the handler, in a function",
+            "def f():\n    try:\n        pass\n    except ValueError as err:\n        pass\n    return err\n",
+            &["err@6"],
+        ),
+        (
+            "function body, bound later",
+            "def f():\n    return late\nlate = 1\n",
+            &[],
+        ),
+        (
+            "default, bound later",
+            "def f(a=late):\n    return a\nlate = 1\n",
+            &["late@1"],
+        ),
+        (
+            "match captures",
+            "match 1:\n    case [a, *rest]:\n        print(a, rest)\n    case {'k': v, **others}:\n        print(v, others)\n",
+            &[],
+        ),
+        (
+            "type parameters",
+            "def first[T](xs: list[T]) -> T:\n    return xs[0]\ntype Pair[K] = tuple[K, K]\n",
+            &[],
+        ),
+        ("type alias, forward", "type A = B\ntype B = int\n", &[]),
+        (
+            "with target",
+            "with open('x') as fh:\n    pass\nprint(fh)\n",
+            &[],
+        ),
+        (
+            "loop target after an empty loop",
+            "for i in []:\n    pass\nprint(i)\n",
+            &[],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, code, expected) in cases {
+        let got = undefined_rows(code);
+        if got != *expected {
+            failures.push(format!("{what}: expected {expected:?}, got {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -158,9 +158,13 @@ pub struct RuleArgs {
     /// A rule code (`F401`) or name (`unused-import`).
     pub rule: Option<String>,
 
-    /// Every rule.
+    /// Every rule's documentation.
     #[arg(long, conflicts_with = "rule")]
     pub all: bool,
+
+    /// A compact table of every rule, by family: code, name, severity, recommended, fix.
+    #[arg(long, conflicts_with_all = ["rule", "all"])]
+    pub list: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -193,7 +193,7 @@ fn init_lists_every_key_the_config_layer_knows() {
         .collect();
     known.extend(nbtidy_config::LAYOUT_KEYS.iter().map(|k| (*k).to_owned()));
     known.extend(nbtidy_config::LINTER_KEYS.iter().map(|k| (*k).to_owned()));
-    for rule in nbtidy_lint::RULES {
+    for rule in nbtidy_lint::RULES.iter() {
         let meta = rule.meta();
         known.push(format!("{}{}", nbtidy_config::LINTER_KEY_PREFIX, meta.code));
         known.extend(meta.keys.iter().map(|k| (*k).to_owned()));

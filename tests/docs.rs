@@ -8,34 +8,44 @@ use std::path::Path;
 use nbtidy_config::KeyScope;
 use nbtidy_lint::RULES;
 use nbtidy_lint::keys::{KeyDoc, KeyGroup, init_editorconfig, reference};
-use nbtidy_lint::registry::describe;
+use nbtidy_lint::registry::{FAMILIES, describe};
 
 fn generate() -> String {
     let mut out = String::from(
-        "# Rules\n\nGenerated from the rules' documentation by `tests/docs.rs` (`NBTIDY_BLESS=1 cargo test --test docs`); `nbtidy rule CODE` prints the same text.\n\n| code | name | severity | recommended | fix |\n| --- | --- | --- | --- | --- |\n",
+        "# Rules\n\nGenerated from the rules' documentation by `tests/docs.rs` (`NBTIDY_BLESS=1 cargo test --test docs`); `nbtidy rule CODE` prints the same text, `nbtidy rule --list` the tables.\n",
     );
-    for rule in RULES {
-        let meta = rule.meta();
-        let _ = writeln!(
+    for family in FAMILIES {
+        let _ = write!(
             out,
-            "| [{}](#{}-{}) | {} | {} | {} | {} |",
-            meta.code,
-            meta.name,
-            meta.code.to_lowercase(),
-            meta.name,
-            meta.severity,
-            if meta.recommended { "yes" } else { "no" },
-            meta.fix
+            "\n## {} (`{}`)\n\n{}\n\n| code | name | severity | recommended | fix |\n| --- | --- | --- | --- | --- |\n",
+            family.title, family.name, family.description
         );
+        for rule in family.rules {
+            let meta = rule.meta();
+            let _ = writeln!(
+                out,
+                "| [{}](#{}-{}) | {} | {} | {} | {} |",
+                meta.code,
+                meta.name,
+                meta.code.to_lowercase(),
+                meta.name,
+                meta.severity,
+                if meta.recommended { "yes" } else { "no" },
+                meta.fix
+            );
+        }
     }
-    for rule in RULES {
-        out.push('\n');
-        for line in describe(*rule).lines() {
-            if line.starts_with('#') && !line.starts_with("#!") {
-                out.push('#');
-            }
-            out.push_str(line);
+    for family in FAMILIES {
+        let _ = write!(out, "\n## {} rules\n", family.title);
+        for rule in family.rules {
             out.push('\n');
+            for line in describe(*rule).lines() {
+                if line.starts_with('#') && !line.starts_with("#!") {
+                    out.push_str("##");
+                }
+                out.push_str(line);
+                out.push('\n');
+            }
         }
     }
     out

@@ -125,7 +125,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     };
     let command = Check {
         args,
-        resolver: Resolver::new(args.overrides.overrides()),
+        resolver: nbtidy_lint::resolver(args.overrides.overrides()),
         selections: SelectionCache::default(),
         selection_args: SelectionArgs {
             select: args.select.clone(),

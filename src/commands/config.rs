@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use anyhow::{Context as _, Result, bail};
-use nbtidy_config::{Resolver, Setting};
+use nbtidy_config::Setting;
 use nbtidy_lint::{Selection, SelectionArgs};
 
 use crate::args::ConfigArgs;
@@ -35,7 +35,7 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
     let Some(path) = &args.path else {
         bail!("give a notebook path, or --init");
     };
-    let resolver = Resolver::new(args.overrides.overrides());
+    let resolver = nbtidy_lint::resolver(args.overrides.overrides());
     let resolved = resolver
         .resolve(path)
         .with_context(|| format!("{}: cannot resolve settings", path.display()))?;
@@ -131,10 +131,11 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
             }
         }
     }
+    let linter_keys = nbtidy_lint::linter_keys();
     let options: Vec<_> = resolved
         .raw_entries()
         .into_iter()
-        .filter(|(key, _, _)| nbtidy_config::LINTER_KEYS.contains(&key.as_str()))
+        .filter(|(key, _, _)| linter_keys.contains(&key.as_str()))
         .collect();
     if !options.is_empty() {
         let _ = writeln!(out, "\n[rule options]");

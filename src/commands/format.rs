@@ -86,7 +86,7 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
     } else {
         Mode::Write
     };
-    let resolver = Resolver::new(args.overrides());
+    let resolver = nbtidy_lint::resolver(args.overrides());
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if reads_stdin || (args.stdin_filename.is_some() && args.paths.is_empty()) {
         let name = args

@@ -34,16 +34,11 @@ pub(crate) const NBTIDY_KEYS: &[&str] = &[
     "nbtidy_python_cell_magics",
 ];
 
-/// `nbtidy_*` keys reserved for the linter: not read here, never reported as unknown.
-/// Keys starting with [`LINTER_KEY_PREFIX`] are reserved too.
-pub const LINTER_KEYS: &[&str] = &[
-    "nbtidy_rules",
-    "nbtidy_fail_on",
-    "nbtidy_max_output_size",
-    "nbtidy_outputs_allowed_size",
-    "nbtidy_allowed_unused_imports",
-    "nbtidy_builtins",
-];
+/// The linter engine's own keys (rule selection and the failure level), reserved: not read here,
+/// never reported as unknown. The rules' option keys come from the linter's registry through
+/// [`Resolver::with_linter_keys`], so they are written once, on the rule; keys starting with
+/// [`LINTER_KEY_PREFIX`] are reserved too.
+pub const LINTER_KEYS: &[&str] = &["nbtidy_rules", "nbtidy_fail_on"];
 
 /// Prefix of per-rule keys (`nbtidy_rule.F401 = off`), reserved for the linter.
 pub const LINTER_KEY_PREFIX: &str = "nbtidy_rule.";
@@ -155,6 +150,8 @@ fn is_layout_key(key: &str) -> bool {
 pub struct Resolver {
     overrides: Overrides,
     cache: ChainCache,
+    /// The rules' option keys (never reported as unknown).
+    linter_keys: Vec<&'static str>,
 }
 
 impl Resolver {
@@ -163,7 +160,26 @@ impl Resolver {
         Self {
             overrides,
             cache: ChainCache::default(),
+            linter_keys: Vec::new(),
         }
+    }
+
+    /// The same resolver, knowing the linter's option keys (`nbtidy_lint::linter_keys()`, from
+    /// the rules' declarations): they are not reported as unknown, and typos of them get a
+    /// suggestion.
+    #[must_use]
+    pub fn with_linter_keys(mut self, keys: impl IntoIterator<Item = &'static str>) -> Self {
+        self.linter_keys.extend(keys);
+        self
+    }
+
+    /// Every `nbtidy_*` key this resolver knows (its own, the linter engine's and the rules').
+    pub fn known_keys(&self) -> impl Iterator<Item = &'static str> + '_ {
+        NBTIDY_KEYS
+            .iter()
+            .chain(LINTER_KEYS)
+            .copied()
+            .chain(self.linter_keys.iter().copied())
     }
 
     /// The command-line overrides this resolver applies.
@@ -195,7 +211,7 @@ impl Resolver {
         };
         let settings = lookup.settings(&self.overrides);
         let mut warnings = lookup.warnings;
-        warnings.extend(unknown_keys(&py, &notebook_only));
+        warnings.extend(unknown_keys(&py, &notebook_only, &self.linter_keys));
         warnings.sort();
         warnings.dedup();
         Ok(Resolved {
@@ -475,20 +491,24 @@ impl<'a> Lookup<'a> {
 
 /// Warnings for `nbtidy_*` keys that nobody reads (typos), among the keys visible under the
 /// code-key rule.
-fn unknown_keys(py: &Properties, notebook_only: &Properties) -> Vec<ConfigWarning> {
+fn unknown_keys(
+    py: &Properties,
+    notebook_only: &Properties,
+    linter_keys: &[&'static str],
+) -> Vec<ConfigWarning> {
     let mut merged: BTreeMap<&str, &Entry> = BTreeMap::new();
     for (key, entry) in py.iter().chain(notebook_only) {
         merged.insert(key, entry);
     }
     merged
         .into_iter()
-        .filter(|(key, _)| key.starts_with("nbtidy_") && !is_known_nbtidy_key(key))
+        .filter(|(key, _)| key.starts_with("nbtidy_") && !is_known_nbtidy_key(key, linter_keys))
         .map(|(key, entry)| ConfigWarning {
             path: entry.path.to_path_buf(),
             line: entry.line,
             key: key.to_owned(),
             value: entry.value.clone(),
-            message: match suggestion(key) {
+            message: match suggestion(key, linter_keys) {
                 Some(known) => format!("unknown key, ignored; did you mean `{known}`?"),
                 None => "unknown key, ignored".to_owned(),
             },
@@ -498,15 +518,19 @@ fn unknown_keys(py: &Properties, notebook_only: &Properties) -> Vec<ConfigWarnin
         .collect()
 }
 
-fn is_known_nbtidy_key(key: &str) -> bool {
-    NBTIDY_KEYS.contains(&key) || LINTER_KEYS.contains(&key) || key.starts_with(LINTER_KEY_PREFIX)
+fn is_known_nbtidy_key(key: &str, linter_keys: &[&str]) -> bool {
+    NBTIDY_KEYS.contains(&key)
+        || LINTER_KEYS.contains(&key)
+        || linter_keys.contains(&key)
+        || key.starts_with(LINTER_KEY_PREFIX)
 }
 
 /// The known key closest to `key`, if it is close enough to be a likely typo.
-fn suggestion(key: &str) -> Option<&'static str> {
+fn suggestion(key: &str, linter_keys: &[&'static str]) -> Option<&'static str> {
     NBTIDY_KEYS
         .iter()
         .chain(LINTER_KEYS)
+        .chain(linter_keys)
         .map(|known| (edit_distance(key, known), *known))
         .filter(|&(distance, _)| distance <= 3)
         .min_by_key(|&(distance, _)| distance)

@@ -511,7 +511,11 @@ fn unknown_nbtidy_keys_warn_but_linter_keys_do_not() {
         ".editorconfig",
         "root = true\n[*]\nnbtidy_indnet_size = 2\nnbtidy_rule.F401 = off\nnbtidy_rules = all\nnbtidy_fail_on = warning\nnbtidy_max_output_size = 10000\nnbtidy_zzz = 1\nsome_other_tool = x\n",
     )]);
-    let resolved = resolve(&dir, "a.ipynb");
+    // The rules' option keys come from the linter's registry (`nbtidy_lint::resolver`).
+    let resolved = Resolver::new(Overrides::default())
+        .with_linter_keys(["nbtidy_max_output_size"])
+        .resolve(&dir.path().join("a.ipynb"))
+        .expect("resolve");
     let shown: Vec<String> = resolved
         .warnings
         .iter()
@@ -525,6 +529,14 @@ fn unknown_nbtidy_keys_warn_but_linter_keys_do_not() {
         ]
     );
     assert_eq!(resolved.settings.format.indent_width.value, 4);
+    // A resolver that was not told the option warns about it.
+    let plain = resolve(&dir, "a.ipynb");
+    assert!(
+        plain
+            .warnings
+            .iter()
+            .any(|w| w.key == "nbtidy_max_output_size")
+    );
 }
 
 #[test]

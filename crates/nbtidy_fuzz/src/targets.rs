@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use nbtidy_config::{
     FormatSettings, IndentStyle, LineLength, MagicTrailingComma, Overrides, PythonVersion,
-    QuoteStyle, Resolved, Resolver, Setting,
+    QuoteStyle, Resolved, Setting,
 };
 use nbtidy_format::{CellFormatter, FormatError};
 use nbtidy_lint::fix::fix_notebook;
@@ -315,7 +315,7 @@ impl Checker {
         std::fs::write(dir.path().join(".editorconfig"), "root = true\n")
             .expect("write .editorconfig");
         let path = dir.path().join("fuzz.ipynb");
-        let config = Resolver::new(Overrides::default())
+        let config = nbtidy_lint::resolver(Overrides::default())
             .resolve(&path)
             .expect("the configuration resolves");
         let args = SelectionArgs {

@@ -8,7 +8,7 @@
 //! 3. one `nbtidy_rule.<code>` severity key per rule in [`crate::RULES`], its default the rule's
 //!    own severity when the default set enables it, else `off`;
 //! 4. the rules' options: every key a rule declares ([`crate::RuleMeta::keys`]) that belongs to
-//!    the linter ([`nbtidy_config::LINTER_KEYS`]), described by the rule's own
+//!    the linter ([`crate::linter_keys`]), described by the rule's own
 //!    `## EditorConfig keys` bullet, whose text must say `default X` (or, for a key whose
 //!    absence means something no value spells, `no default` and `example X`).
 //!
@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use nbtidy_config::{KeyScope, LINTER_KEYS, settings_keys};
+use nbtidy_config::{KeyScope, settings_keys};
 use nbtidy_diagnostics::Severity;
 
 use crate::registry::RULES;
@@ -141,7 +141,7 @@ pub fn reference() -> Vec<KeyDoc> {
         });
     }
 
-    for rule in RULES {
+    for rule in RULES.iter() {
         let meta = rule.meta();
         keys.push(KeyDoc {
             key: format!("nbtidy_rule.{}", meta.code),
@@ -181,9 +181,13 @@ pub fn reference() -> Vec<KeyDoc> {
 /// its `## EditorConfig keys` bullet (from the first rule that documents it).
 fn rule_options() -> Vec<(String, Vec<&'static str>, String)> {
     let mut options: Vec<(String, Vec<&'static str>, String)> = Vec::new();
-    for rule in RULES {
+    for rule in RULES.iter() {
         let meta = rule.meta();
-        for key in meta.keys.iter().filter(|key| LINTER_KEYS.contains(key)) {
+        for key in meta
+            .keys
+            .iter()
+            .filter(|key| crate::linter_keys().contains(key))
+        {
             if let Some(option) = options.iter_mut().find(|(k, _, _)| k == key) {
                 option.1.push(meta.code);
                 continue;
@@ -370,7 +374,7 @@ pub fn init_editorconfig() -> String {
 mod tests {
     use std::collections::BTreeSet;
 
-    use nbtidy_config::{Overrides, Resolved, Resolver};
+    use nbtidy_config::{Overrides, Resolved};
 
     use super::*;
     use crate::{Selection, SelectionArgs};
@@ -378,7 +382,7 @@ mod tests {
     fn resolve(editorconfig: &str) -> (tempfile::TempDir, Resolved) {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join(".editorconfig"), editorconfig).expect("write");
-        let resolved = Resolver::new(Overrides::default())
+        let resolved = crate::resolver(Overrides::default())
             .resolve(&dir.path().join("a.ipynb"))
             .expect("resolve");
         (dir, resolved)
@@ -398,10 +402,10 @@ mod tests {
     #[test]
     fn every_linter_key_is_described() {
         let described: BTreeSet<String> = reference().into_iter().map(|k| k.key).collect();
-        for key in LINTER_KEYS {
-            assert!(described.contains(*key), "{key} is not in reference()");
+        for key in crate::linter_keys() {
+            assert!(described.contains(key), "{key} is not in reference()");
         }
-        for rule in RULES {
+        for rule in RULES.iter() {
             assert!(described.contains(&format!("nbtidy_rule.{}", rule.meta().code)));
             for key in rule.meta().keys {
                 assert!(described.contains(*key), "{key} is not in reference()");

@@ -32,7 +32,7 @@ use nbtidy_notebook::{Notebook, NotebookError};
 
 pub use context::{CellKind, CellView, Context};
 pub use diagnostics::Diagnostics;
-pub use registry::{RULES, find_rule};
+pub use registry::{RULES, find_rule, linter_keys, resolver};
 pub use rule::{FixAvailability, Rule, RuleMeta};
 pub use selection::{Selection, SelectionArgs, SelectionProblem};
 

@@ -1,47 +1,76 @@
-//! Every rule, one line each, in the order `nbtidy rule --all` lists them.
+//! Every rule, by family: the families are listed here, each family lists its rules
+//! (`rules/<family>/mod.rs`), in the order `nbtidy rule --all` and `docs/rules.md` show them.
+
+use std::sync::LazyLock;
 
 use crate::rule::Rule;
 use crate::rules;
 
-/// All rules.
-pub static RULES: &[&dyn Rule] = &[
-    // --- code: syntax and pyflakes-style semantics (notebook order) ---
-    &rules::syntax_error::SyntaxError,
-    &rules::undefined_name::UndefinedName,
-    &rules::cell_defined_later::CellDefinedLater,
-    &rules::unused_import::UnusedImport,
-    &rules::redefined_while_unused::RedefinedWhileUnused,
-    &rules::unused_variable::UnusedVariable,
-    &rules::import_star::ImportStar,
-    // --- code: single-cell checks (pycodestyle / pyflakes codes) ---
-    &rules::f_string_missing_placeholders::FStringMissingPlaceholders,
-    &rules::is_literal::IsLiteral,
-    &rules::none_comparison::NoneComparison,
-    &rules::true_false_comparison::TrueFalseComparison,
-    &rules::useless_semicolon::UselessSemicolon,
-    &rules::bare_except::BareExcept,
-    // --- style from .editorconfig ---
-    &rules::line_too_long::LineTooLong,
-    &rules::tab_indentation::TabIndentation,
-    &rules::trailing_whitespace::TrailingWhitespace,
-    &rules::blank_line_with_whitespace::BlankLineWithWhitespace,
-    // --- notebook (NB codes) ---
-    &rules::execution_out_of_order::ExecutionOutOfOrder,
-    &rules::outputs_present::OutputsPresent,
-    &rules::execution_count_present::ExecutionCountPresent,
-    &rules::error_output::ErrorOutput,
-    &rules::large_output::LargeOutput,
-    &rules::empty_cell::EmptyCell,
-    &rules::missing_cell_id::MissingCellId,
-    &rules::duplicate_cell_id::DuplicateCellId,
-    &rules::invalid_notebook::InvalidNotebook,
-    &rules::missing_kernelspec::MissingKernelspec,
-    &rules::notebook_metadata_noise::NotebookMetadataNoise,
-    &rules::shell_pip_install::ShellPipInstall,
-    &rules::unpinned_install::UnpinnedInstall,
-    &rules::absolute_local_path::AbsoluteLocalPath,
-    &rules::secret_in_notebook::SecretInNotebook,
+/// A family of rules: one folder of `src/rules/`.
+pub struct Family {
+    /// The folder name (`pyflakes`), as `nbtidy rule --list` shows it.
+    pub name: &'static str,
+    /// The title for docs (`Pyflakes`).
+    pub title: &'static str,
+    /// One sentence: what its rules look at.
+    pub description: &'static str,
+    /// Its rules, in display order.
+    pub rules: &'static [&'static dyn Rule],
+}
+
+impl std::fmt::Debug for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Family")
+            .field("name", &self.name)
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+/// The families, in display order.
+pub static FAMILIES: &[&Family] = &[
+    &rules::pyflakes::FAMILY,
+    &rules::pycodestyle::FAMILY,
+    &rules::notebook::FAMILY,
 ];
+
+/// All rules, family by family.
+pub static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
+    FAMILIES
+        .iter()
+        .flat_map(|family| family.rules.iter().copied())
+        .collect()
+});
+
+/// The `.editorconfig` keys the linter reads besides the formatter's settings: the engine's own
+/// ([`nbtidy_config::LINTER_KEYS`]) and every `nbtidy_*` option a rule declares. Derived from
+/// the registry, so a rule's option is declared once, on the rule.
+pub fn linter_keys() -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = nbtidy_config::LINTER_KEYS.to_vec();
+    for rule in RULES.iter() {
+        for key in rule.meta().keys {
+            if key.starts_with("nbtidy_") && !keys.contains(key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys
+}
+
+/// A settings resolver that knows every key the linter reads (see [`linter_keys`]): what every
+/// front end (CLI, server, git drivers) should use.
+pub fn resolver(overrides: nbtidy_config::Overrides) -> nbtidy_config::Resolver {
+    nbtidy_config::Resolver::new(overrides).with_linter_keys(linter_keys())
+}
+
+/// The family of a rule.
+pub fn family_of(rule: &dyn Rule) -> Option<&'static Family> {
+    let code = rule.meta().code;
+    FAMILIES
+        .iter()
+        .copied()
+        .find(|family| family.rules.iter().any(|r| r.meta().code == code))
+}
 
 /// The rule with this code or name (case-insensitive).
 pub fn find_rule(selector: &str) -> Option<&'static dyn Rule> {

@@ -273,7 +273,7 @@ type RuleOption = (&'static str, fn(&str) -> bool, &'static str);
 const OPTIONS: &[RuleOption] = &[
     (
         "nbtidy_max_output_size",
-        |value| crate::rules::large_output::parse_size(value).is_some(),
+        |value| crate::rules::notebook::large_output::parse_size(value).is_some(),
         "expected a size in bytes, with an optional unit `kB` or `MB` (`500kB`)",
     ),
     (

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::Overrides;
 use nbtidy_diagnostics::Applicability;
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
@@ -57,7 +57,9 @@ fn run_bytes(bytes: &[u8], select: &str, config: &str) -> Outcome {
     .unwrap();
     let path = temp.path().join("n.ipynb");
     std::fs::write(&path, bytes).unwrap();
-    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let resolved = nbtidy_lint::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
     let args = SelectionArgs {
         select: Some(select.split(',').map(str::to_owned).collect()),

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use nbtidy_config::{Overrides, Resolved, Resolver};
+use nbtidy_config::{Overrides, Resolved};
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 use nbtidy_notebook::Notebook;
@@ -28,7 +28,9 @@ fn setup(
     let temp = tempfile::tempdir().unwrap();
     std::fs::write(temp.path().join(".editorconfig"), "root = true\n").unwrap();
     let path = temp.path().join(name);
-    let config = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let config = nbtidy_lint::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     let args = SelectionArgs {
         select: Some(vec!["ALL".to_owned()]),
         ..SelectionArgs::default()

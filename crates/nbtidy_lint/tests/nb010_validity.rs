@@ -10,7 +10,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::Overrides;
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 
 /// Files where nbtidy and nbformat disagree on purpose, and why.
@@ -31,7 +31,7 @@ fn nb010(path: &Path) -> Result<Vec<String>, String> {
     let copy = temp.path().join("notebook.ipynb");
     std::fs::write(temp.path().join(".editorconfig"), "root = true\n").unwrap();
     std::fs::write(&copy, &bytes).unwrap();
-    let resolved = Resolver::new(Overrides::default())
+    let resolved = nbtidy_lint::resolver(Overrides::default())
         .resolve(&copy)
         .map_err(|e| e.to_string())?;
     let args = SelectionArgs {

@@ -9,11 +9,15 @@
 //!
 //! An optional `tests/fixtures/<CODE>/.editorconfig` (starting with `root = true`) sets options.
 //! Fixtures are copied to a temporary directory first.
+//!
+//! The tests are generated (`harness = false`, libtest-mimic): one per rule, named by its code,
+//! so `cargo test -p nbtidy_lint --test rules F401` runs F401's; and two meta-tests: every rule
+//! file under `src/rules/<family>/` is registered, and every fixture folder belongs to a rule.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::Overrides;
 use nbtidy_diagnostics::{FileDiagnostics, OutputFormat, RenderOptions, render};
 use nbtidy_lint::fix::fix_notebook;
 use nbtidy_lint::{RULES, Rule, Selection, SelectionArgs, check_notebook};
@@ -115,7 +119,9 @@ fn check(rule: &dyn Rule, stem: &str) -> Option<Checked> {
     std::fs::write(temp.path().join(".editorconfig"), config_text).unwrap();
     let path = temp.path().join(&name);
     std::fs::write(&path, &bytes).unwrap();
-    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let resolved = nbtidy_lint::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     let args = SelectionArgs {
         select: Some(vec![code.to_owned()]),
         ..SelectionArgs::default()
@@ -199,62 +205,148 @@ fn fix_diff(original: &[u8], fixed: &[u8]) -> String {
     out
 }
 
-#[test]
-fn every_rule_has_fixtures_that_behave() {
+/// The fixtures of one rule behave: `valid` has no finding of it, `invalid` has some (a reviewed
+/// snapshot, with the diff of every fix), and no fix breaks code.
+fn rule_fixtures_behave(rule: &'static dyn Rule) -> Result<(), String> {
     let mut failures = Vec::new();
-    for rule in RULES {
-        let code = rule.meta().code;
-        let Some(valid) = check(*rule, "valid") else {
-            failures.push(format!("{code}: no tests/fixtures/{code}/valid.(py|ipynb)"));
-            continue;
-        };
-        let Some(invalid) = check(*rule, "invalid") else {
-            failures.push(format!(
-                "{code}: no tests/fixtures/{code}/invalid.(py|ipynb)"
-            ));
-            continue;
-        };
-        if !valid.diagnostics.diagnostics.is_empty() {
-            failures.push(format!(
-                "{code}: valid fixture has findings:\n{}",
-                render(
-                    OutputFormat::Concise,
-                    std::slice::from_ref(&valid.diagnostics),
-                    &RenderOptions::default()
-                )
-            ));
+    let code = rule.meta().code;
+    let Some(valid) = check(rule, "valid") else {
+        return Err(format!("{code}: no tests/fixtures/{code}/valid.(py|ipynb)"));
+    };
+    let Some(invalid) = check(rule, "invalid") else {
+        return Err(format!(
+            "{code}: no tests/fixtures/{code}/invalid.(py|ipynb)"
+        ));
+    };
+    if !valid.diagnostics.diagnostics.is_empty() {
+        failures.push(format!(
+            "{code}: valid fixture has findings:\n{}",
+            render(
+                OutputFormat::Concise,
+                std::slice::from_ref(&valid.diagnostics),
+                &RenderOptions::default()
+            )
+        ));
+    }
+    if invalid.diagnostics.diagnostics.is_empty() {
+        failures.push(format!("{code}: invalid fixture has no finding"));
+    }
+    for checked in [&valid, &invalid] {
+        if !checked.dropped.is_empty() {
+            failures.push(format!("{code}: fixes dropped: {:?}", checked.dropped));
         }
-        if invalid.diagnostics.diagnostics.is_empty() {
-            failures.push(format!("{code}: invalid fixture has no finding"));
+        if let Some(fixed) = &checked.fixed
+            && Notebook::parse(fixed).is_err()
+        {
+            failures.push(format!("{code}: the fixed notebook does not parse"));
         }
-        for checked in [&valid, &invalid] {
-            if !checked.dropped.is_empty() {
-                failures.push(format!("{code}: fixes dropped: {:?}", checked.dropped));
+    }
+    let mut snapshot = render(
+        OutputFormat::Full,
+        std::slice::from_ref(&invalid.diagnostics),
+        &RenderOptions::default(),
+    );
+    if let Some(fixed) = &invalid.fixed {
+        snapshot.push_str("\n--- fixes (safe and unsafe) ---\n");
+        snapshot.push_str(&fix_diff(&invalid.original, fixed));
+    }
+    insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
+        insta::assert_snapshot!(code, snapshot);
+    });
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n"))
+    }
+}
+
+/// Every rule file under `src/rules/<family>/` declares a rule that is registered in that
+/// family, and every registered rule's family is the folder its file is in.
+fn every_rule_file_is_registered() -> Result<(), String> {
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/rules");
+    let mut failures = Vec::new();
+    let mut seen = 0;
+    for family in std::fs::read_dir(&rules_dir).map_err(|e| e.to_string())? {
+        let family = family.map_err(|e| e.to_string())?.path();
+        if !family.is_dir() {
+            continue;
+        }
+        let family_name = family
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        for file in std::fs::read_dir(&family).map_err(|e| e.to_string())? {
+            let path = file.map_err(|e| e.to_string())?.path();
+            if path.file_name().is_some_and(|n| n == "mod.rs") {
+                continue;
             }
-            if let Some(fixed) = &checked.fixed {
-                let notebook = Notebook::parse(fixed);
-                if notebook.is_err() {
-                    failures.push(format!("{code}: the fixed notebook does not parse"));
+            let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            let codes: Vec<&str> = text
+                .lines()
+                .filter_map(|line| line.trim().strip_prefix("code: \""))
+                .filter_map(|rest| rest.split('"').next())
+                .collect();
+            for code in codes {
+                seen += 1;
+                let registered = nbtidy_lint::registry::FAMILIES
+                    .iter()
+                    .find(|f| f.rules.iter().any(|r| r.meta().code == code));
+                match registered {
+                    None => failures.push(format!("{}: {code} is not registered", path.display())),
+                    Some(f) if f.name != family_name => failures.push(format!(
+                        "{}: {code} is in folder {family_name} but registered in family {}",
+                        path.display(),
+                        f.name
+                    )),
+                    Some(_) => {}
                 }
             }
         }
-        let mut snapshot = render(
-            OutputFormat::Full,
-            std::slice::from_ref(&invalid.diagnostics),
-            &RenderOptions::default(),
-        );
-        if let Some(fixed) = &invalid.fixed {
-            snapshot.push_str("\n--- fixes (safe and unsafe) ---\n");
-            snapshot.push_str(&fix_diff(&invalid.original, fixed));
-        }
-        insta::with_settings!({snapshot_path => "snapshots", prepend_module_to_snapshot => false}, {
-            insta::assert_snapshot!(code, snapshot);
-        });
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    if seen != RULES.len() {
+        failures.push(format!(
+            "{seen} rules declared in src/rules/*/, {} registered",
+            RULES.len()
+        ));
+    }
+    // Every fixture folder belongs to a registered rule.
+    for entry in std::fs::read_dir(fixtures_dir()).map_err(|e| e.to_string())? {
+        let name = entry.map_err(|e| e.to_string())?.file_name();
+        let name = name.to_string_lossy();
+        if !RULES.iter().any(|rule| rule.meta().code == name) {
+            failures.push(format!("tests/fixtures/{name} belongs to no rule"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
 }
 
-#[test]
+fn main() -> std::process::ExitCode {
+    use libtest_mimic::{Arguments, Trial};
+    let arguments = Arguments::from_args();
+    let mut trials: Vec<Trial> = RULES
+        .iter()
+        .map(|rule| {
+            let rule: &'static dyn Rule = *rule;
+            Trial::test(rule.meta().code, move || {
+                rule_fixtures_behave(rule).map_err(Into::into)
+            })
+        })
+        .collect();
+    trials.push(Trial::test("every_rule_file_is_registered", || {
+        every_rule_file_is_registered().map_err(Into::into)
+    }));
+    trials.push(Trial::test("percent_format_becomes_cells", || {
+        percent_format_becomes_cells();
+        Ok(())
+    }));
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
 fn percent_format_becomes_cells() {
     let nb = percent_to_notebook("# %%\nimport os\n\n# %% [markdown]\n# Title\n# %%\nx = 1\n");
     let parsed = Notebook::parse(nb.as_bytes()).unwrap();

@@ -3,7 +3,7 @@
 //! off` and the default limit; and the safety of the trailing-whitespace fixes, which the
 //! rendered snapshots do not show.
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::Overrides;
 use nbtidy_diagnostics::{Applicability, Diagnostic};
 use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 
@@ -44,7 +44,9 @@ fn lint(code: &str, properties: &str, cells: &[&str]) -> Vec<Diagnostic> {
     let path = temp.path().join("notebook.ipynb");
     let bytes = notebook(cells).into_bytes();
     std::fs::write(&path, &bytes).unwrap();
-    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let resolved = nbtidy_lint::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
     let args = SelectionArgs {
         select: Some(vec![code.to_owned()]),
@@ -172,7 +174,9 @@ fn odd_cells_do_not_break_the_rules() {
     let path = temp.path().join("notebook.ipynb");
     let bytes = notebook(&cells).into_bytes();
     std::fs::write(&path, &bytes).unwrap();
-    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let resolved = nbtidy_lint::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     let args = SelectionArgs {
         select: Some(codes.iter().map(|c| (*c).to_owned()).collect()),
         ..SelectionArgs::default()

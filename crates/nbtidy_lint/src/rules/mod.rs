@@ -1,35 +1,8 @@
-//! One module per rule.
+//! The rules, one folder per family (as ruff groups them): `pyflakes/`, `pycodestyle/`,
+//! `notebook/`. Each family's `mod.rs` lists its rules in [`crate::registry::Family`]; the
+//! registry lists the families.
 
-pub mod absolute_local_path;
-pub mod bare_except;
-pub mod blank_line_with_whitespace;
-pub mod cell_defined_later;
-pub mod duplicate_cell_id;
-pub mod empty_cell;
-pub mod error_output;
-pub mod execution_count_present;
-pub mod execution_out_of_order;
-pub mod f_string_missing_placeholders;
-pub mod import_star;
-pub mod invalid_notebook;
-pub mod is_literal;
 pub mod json_util;
-pub mod large_output;
-pub mod line_too_long;
-pub mod missing_cell_id;
-pub mod missing_kernelspec;
-pub mod none_comparison;
-pub mod notebook_metadata_noise;
-pub mod outputs_present;
-pub mod redefined_while_unused;
-pub mod secret_in_notebook;
-pub mod shell_pip_install;
-pub mod syntax_error;
-pub mod tab_indentation;
-pub mod trailing_whitespace;
-pub mod true_false_comparison;
-pub mod undefined_name;
-pub mod unpinned_install;
-pub mod unused_import;
-pub mod unused_variable;
-pub mod useless_semicolon;
+pub mod notebook;
+pub mod pycodestyle;
+pub mod pyflakes;

@@ -23,7 +23,7 @@ use super::{
     UndefinedName,
 };
 use crate::context::{CellKind, Context};
-use crate::rules::undefined_name::UndefinedName as UndefinedNameRule;
+use crate::rules::pyflakes::undefined_name::UndefinedName as UndefinedNameRule;
 
 /// `%time` / `%timeit` statements re-parsed as Python: (cell, start of the escape command) ->
 /// (offset of the statement in the cell, its syntax tree).

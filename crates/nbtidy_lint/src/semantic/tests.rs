@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use nbtidy_config::{Overrides, Resolver};
+use nbtidy_config::Overrides;
 use nbtidy_notebook::Notebook;
 
 use super::*;
@@ -37,7 +37,9 @@ fn with_model<T>(cells: &[&str], f: impl FnOnce(&SemanticModel) -> T) -> T {
     let path = temp.path().join("n.ipynb");
     let text = notebook(cells);
     std::fs::write(&path, &text).unwrap();
-    let resolved = Resolver::new(Overrides::default()).resolve(&path).unwrap();
+    let resolved = crate::resolver(Overrides::default())
+        .resolve(&path)
+        .unwrap();
     let parsed = Notebook::parse(text.as_bytes()).unwrap();
     let context = Context::new(Path::new("n.ipynb"), &parsed, &resolved);
     let model = SemanticModel::build(&context);

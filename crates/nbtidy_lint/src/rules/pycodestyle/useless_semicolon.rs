@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::trailing_whitespace::preceded_by_continuations;
+use crate::rules::pycodestyle::trailing_whitespace::preceded_by_continuations;
 
 crate::declare_rule! {
     /// ## What it does

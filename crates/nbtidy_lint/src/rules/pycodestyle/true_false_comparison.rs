@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::none_comparison::{Literal, report_literal_comparisons};
+use crate::rules::pycodestyle::none_comparison::{Literal, report_literal_comparisons};
 
 crate::declare_rule! {
     /// ## What it does

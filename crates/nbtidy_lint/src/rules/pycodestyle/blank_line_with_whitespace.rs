@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::trailing_whitespace::report_trailing_whitespace;
+use crate::rules::pycodestyle::trailing_whitespace::report_trailing_whitespace;
 
 crate::declare_rule! {
     /// ## What it does

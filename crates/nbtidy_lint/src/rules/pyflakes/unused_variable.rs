@@ -5,7 +5,7 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::unused_import::statement_deletion;
+use crate::rules::pyflakes::unused_import::statement_deletion;
 use crate::semantic::{self, Binding, BindingKind, is_dummy};
 
 crate::declare_rule! {

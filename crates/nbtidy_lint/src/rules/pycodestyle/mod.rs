@@ -1,0 +1,33 @@
+//! The pycodestyle family: syntax, comparisons, statements and layout from `.editorconfig` (ruff `E` and `W` codes).
+//!
+//! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
+
+pub mod bare_except;
+pub mod blank_line_with_whitespace;
+pub mod line_too_long;
+pub mod none_comparison;
+pub mod syntax_error;
+pub mod tab_indentation;
+pub mod trailing_whitespace;
+pub mod true_false_comparison;
+pub mod useless_semicolon;
+
+use crate::registry::Family;
+
+/// The pycodestyle rules, in the order `nbtidy rule --all` lists them.
+pub static FAMILY: Family = Family {
+    name: "pycodestyle",
+    title: "pycodestyle",
+    description: "Syntax, comparisons, statements and layout from `.editorconfig` (ruff `E` and `W` codes).",
+    rules: &[
+        &syntax_error::SyntaxError,
+        &none_comparison::NoneComparison,
+        &true_false_comparison::TrueFalseComparison,
+        &useless_semicolon::UselessSemicolon,
+        &bare_except::BareExcept,
+        &line_too_long::LineTooLong,
+        &tab_indentation::TabIndentation,
+        &trailing_whitespace::TrailingWhitespace,
+        &blank_line_with_whitespace::BlankLineWithWhitespace,
+    ],
+};

@@ -1,0 +1,29 @@
+//! The Pyflakes family: names, imports and literals, read in notebook order (ruff `F` codes).
+//!
+//! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
+
+pub mod f_string_missing_placeholders;
+pub mod import_star;
+pub mod is_literal;
+pub mod redefined_while_unused;
+pub mod undefined_name;
+pub mod unused_import;
+pub mod unused_variable;
+
+use crate::registry::Family;
+
+/// The Pyflakes rules, in the order `nbtidy rule --all` lists them.
+pub static FAMILY: Family = Family {
+    name: "pyflakes",
+    title: "Pyflakes",
+    description: "Names, imports and literals, read in notebook order (ruff `F` codes).",
+    rules: &[
+        &undefined_name::UndefinedName,
+        &unused_import::UnusedImport,
+        &redefined_while_unused::RedefinedWhileUnused,
+        &unused_variable::UnusedVariable,
+        &import_star::ImportStar,
+        &f_string_missing_placeholders::FStringMissingPlaceholders,
+        &is_literal::IsLiteral,
+    ],
+};

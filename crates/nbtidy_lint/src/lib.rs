@@ -33,7 +33,7 @@ use nbtidy_notebook::{Notebook, NotebookError};
 pub use context::{CellKind, CellView, Context};
 pub use diagnostics::Diagnostics;
 pub use registry::{RULES, find_rule, linter_keys, resolver};
-pub use rule::{FixAvailability, Rule, RuleMeta};
+pub use rule::{FixAvailability, Rule, RuleMeta, RuleOption};
 pub use selection::{Selection, SelectionArgs, SelectionProblem};
 
 /// Checks one notebook's bytes.

@@ -45,8 +45,24 @@ pub struct RuleMeta {
     pub fix: FixAvailability,
     /// The `.editorconfig` keys the rule reads; asking for any other key is a bug.
     pub keys: &'static [&'static str],
+    /// The rule's own options (`nbtidy_*` keys among `keys`), typed: how a value is checked. An
+    /// invalid value is an error for the notebooks it applies to, like every invalid setting.
+    pub options: &'static [RuleOption],
     /// The documentation (the struct's doc comment, Markdown).
     pub doc: &'static str,
+}
+
+/// One option of a rule: its key and how a value is checked (the rule parses it with the same
+/// function when it reads it). Its description and default are the key's bullet under
+/// `## EditorConfig keys` in the rule's doc (`nbtidy config --init`, `docs/configuration.md`).
+#[derive(Debug, Clone, Copy)]
+pub struct RuleOption {
+    /// The `.editorconfig` key, `nbtidy_...`.
+    pub key: &'static str,
+    /// Whether a value is valid.
+    pub valid: fn(&str) -> bool,
+    /// What a valid value looks like, for the error message (`expected ...`).
+    pub expected: &'static str,
 }
 
 /// A lint rule.
@@ -72,6 +88,8 @@ pub trait Rule: Sync + Send {
 ///         recommended: true,
 ///         fix: FixAvailability::None,
 ///         keys: [],
+///         // Optional: the rule's own options, typed.
+///         // options: [RuleOption { key: "nbtidy_x", valid: parse_x_ok, expected: "..." }],
 ///     }
 /// }
 /// ```
@@ -85,7 +103,8 @@ macro_rules! declare_rule {
             severity: $severity:ident,
             recommended: $recommended:literal,
             fix: $fix:expr,
-            keys: [$($key:literal),* $(,)?] $(,)?
+            keys: [$($key:literal),* $(,)?]
+            $(, options: [$($option:expr),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])*
@@ -101,6 +120,7 @@ macro_rules! declare_rule {
                 recommended: $recommended,
                 fix: $fix,
                 keys: &[$($key),*],
+                options: &[$($($option),*)?],
                 doc: concat!($($doc, "\n"),*),
             };
         }

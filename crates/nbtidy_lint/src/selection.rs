@@ -99,7 +99,7 @@ impl Selection {
                 key == "nbtidy_rules"
                     || key == "nbtidy_fail_on"
                     || key.starts_with("nbtidy_rule.")
-                    || OPTIONS.iter().any(|(option, _, _)| key == option)
+                    || rule_options().any(|option| key == option.key)
             })
             .map(|(key, value, origin)| (key, value, origin.to_string()))
             .collect()
@@ -264,25 +264,6 @@ impl Selection {
 const SELECTOR_EXPECTED: &str =
     "expected a rule code (`F401`), a rule name (`unused-import`), a code prefix (`F`) or `ALL`";
 
-/// A rule option's key, whether a value is valid, and what it expects.
-type RuleOption = (&'static str, fn(&str) -> bool, &'static str);
-
-/// The rule options (`.editorconfig` keys of [`nbtidy_config::LINTER_KEYS`] read by rules) with
-/// the parser the rule uses and what it expects: an invalid value is an error for the notebooks
-/// it applies to, like any other invalid value, instead of the rule silently using its default.
-const OPTIONS: &[RuleOption] = &[
-    (
-        "nbtidy_max_output_size",
-        |value| crate::rules::notebook::large_output::parse_size(value).is_some(),
-        "expected a size in bytes, with an optional unit `kB` or `MB` (`500kB`)",
-    ),
-    (
-        "nbtidy_outputs_allowed_size",
-        |value| value.trim().parse::<usize>().is_ok(),
-        "expected a whole number of bytes",
-    ),
-];
-
 /// Problems with the command line's rule selectors alone (`--select`, `--ignore`): they apply to
 /// every notebook, so a caller can report them once before doing anything.
 pub fn argument_problems(args: &SelectionArgs) -> Vec<SelectionProblem> {
@@ -299,15 +280,30 @@ pub fn argument_problems(args: &SelectionArgs) -> Vec<SelectionProblem> {
         .collect()
 }
 
-/// Invalid rule options among `config`'s entries (`SOURCE: key = value: expected ...`).
-pub fn option_problems(config: &Resolved) -> Vec<SelectionProblem> {
-    OPTIONS
+/// Every rule's typed options (declared on the rule, `RuleMeta::options`), each key once.
+fn rule_options() -> impl Iterator<Item = &'static crate::RuleOption> {
+    let mut seen = Vec::new();
+    RULES
         .iter()
-        .filter_map(|(key, valid, expected)| {
-            let (value, origin) = config.raw(key)?;
-            (!valid(value)).then(|| SelectionProblem {
+        .flat_map(|rule| rule.meta().options.iter())
+        .filter(move |option| {
+            let first = !seen.contains(&option.key);
+            seen.push(option.key);
+            first
+        })
+}
+
+/// Invalid rule options among `config`'s entries (`SOURCE: key = value: expected ...`): checked
+/// with the parser each rule declares for its options, so an invalid value is an error for the
+/// notebooks it applies to, like any other invalid value, instead of the rule silently using its
+/// default.
+pub fn option_problems(config: &Resolved) -> Vec<SelectionProblem> {
+    rule_options()
+        .filter_map(|option| {
+            let (value, origin) = config.raw(option.key)?;
+            (!(option.valid)(value)).then(|| SelectionProblem {
                 origin: origin.to_string(),
-                message: format!("{key} = {value}: {expected}"),
+                message: format!("{} = {value}: {}", option.key, option.expected),
                 is_error: true,
             })
         })

@@ -84,3 +84,27 @@ fn rule_keys_are_known_to_the_settings_layer() {
         }
     }
 }
+
+/// Every `nbtidy_*` option a rule reads is typed on the rule (`options`), so an invalid value is
+/// an error and not silently the default; and every typed option is among the rule's keys.
+#[test]
+fn every_rule_option_is_typed() {
+    for rule in RULES.iter() {
+        let meta = rule.meta();
+        for key in meta.keys.iter().filter(|key| key.starts_with("nbtidy_")) {
+            assert!(
+                meta.options.iter().any(|option| option.key == *key),
+                "{}: option `{key}` has no RuleOption (how is an invalid value reported?)",
+                meta.code
+            );
+        }
+        for option in meta.options {
+            assert!(
+                meta.keys.contains(&option.key),
+                "{}: option `{}` is not among its keys",
+                meta.code,
+                option.key
+            );
+        }
+    }
+}

@@ -35,6 +35,11 @@ crate::declare_rule! {
         recommended: true,
         fix: FixAvailability::None,
         keys: ["nbtidy_max_output_size"],
+        options: [crate::RuleOption {
+            key: "nbtidy_max_output_size",
+            valid: |value| parse_size(value).is_some(),
+            expected: "expected a size in bytes, with an optional unit `kB` or `MB` (`500kB`)",
+        }],
     }
 }
 

@@ -35,6 +35,11 @@ crate::declare_rule! {
         recommended: false,
         fix: FixAvailability::Always(nbtidy_diagnostics::Applicability::Unsafe),
         keys: ["nbtidy_outputs_allowed_size"],
+        options: [crate::RuleOption {
+            key: "nbtidy_outputs_allowed_size",
+            valid: |value| value.trim().parse::<usize>().is_ok(),
+            expected: "expected a whole number of bytes",
+        }],
     }
 }
 

@@ -46,6 +46,16 @@ crate::declare_rule! {
         recommended: true,
         fix: FixAvailability::None,
         keys: ["nbtidy_builtins"],
+        options: [crate::RuleOption {
+            key: "nbtidy_builtins",
+            valid: |value| {
+                value.split(',').map(str::trim).filter(|name| !name.is_empty()).all(|name| {
+                    name.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+                })
+            },
+            expected: "expected Python names separated by commas (`spark, dbutils`)",
+        }],
     }
 }
 

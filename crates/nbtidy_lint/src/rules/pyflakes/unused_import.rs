@@ -67,6 +67,18 @@ crate::declare_rule! {
         recommended: true,
         fix: FixAvailability::Sometimes(Applicability::Safe),
         keys: ["nbtidy_allowed_unused_imports"],
+        options: [crate::RuleOption {
+            key: "nbtidy_allowed_unused_imports",
+            valid: |value| {
+                value.split(',').map(str::trim).filter(|name| !name.is_empty()).all(|module| {
+                    module.split('.').all(|part| {
+                        part.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
+                            && part.chars().all(|c| c.is_alphanumeric() || c == '_')
+                    })
+                })
+            },
+            expected: "expected dotted module names separated by commas (`tensorflow_text, a.b`)",
+        }],
     }
 }
 

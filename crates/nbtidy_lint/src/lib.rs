@@ -121,12 +121,13 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
     for rule in selection.rules() {
         rule.check(context, &mut out);
     }
+    let mut suppressions = noqa::Suppressions::new(context);
     let mut diagnostics: Vec<Diagnostic> = out
         .into_vec()
         .into_iter()
         .filter_map(|mut diagnostic| {
             diagnostic.severity = selection.severity(diagnostic.code)?;
-            (!noqa::is_suppressed(context, &diagnostic)).then_some(diagnostic)
+            (!suppressions.is_suppressed(&diagnostic)).then_some(diagnostic)
         })
         .collect();
     diagnostics.sort_by(|a, b| {

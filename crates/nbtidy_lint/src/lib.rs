@@ -72,13 +72,27 @@ pub(crate) fn file_diagnostics(
             context.cells()[number - 1].text().clone_into(text);
         }
     }
+    // Each cell once, with all its sensitive findings: one pass over its text, whatever their
+    // number.
+    let mut sensitive: std::collections::BTreeMap<usize, Vec<&nbtidy_diagnostics::Location>> =
+        std::collections::BTreeMap::new();
     for diagnostic in diagnostics.iter().filter(|d| SENSITIVE.contains(&d.code)) {
-        if let Some(cell) = diagnostic.location.cell.and_then(|n| cells.get_mut(n - 1)) {
-            *cell = mask(cell, &diagnostic.location);
-            // Also what the finding's location does not cover (a private key's body).
-            if let std::borrow::Cow::Owned(redacted) = rules::secret_in_notebook::redact(cell) {
-                *cell = redacted;
-            }
+        if let Some(number) = diagnostic.location.cell
+            && number >= 1
+            && number <= cells.len()
+        {
+            sensitive
+                .entry(number - 1)
+                .or_default()
+                .push(&diagnostic.location);
+        }
+    }
+    for (index, locations) in sensitive {
+        let cell = &mut cells[index];
+        *cell = mask(cell, &locations);
+        // Also what the findings' locations do not cover (a private key's body).
+        if let std::borrow::Cow::Owned(redacted) = rules::secret_in_notebook::redact(cell) {
+            *cell = redacted;
         }
     }
     FileDiagnostics {
@@ -88,29 +102,53 @@ pub(crate) fn file_diagnostics(
     }
 }
 
-/// `text` with the characters of `location` (rows and character columns) replaced by `*`,
-/// except the first four.
-fn mask(text: &str, location: &nbtidy_diagnostics::Location) -> String {
-    let (start, end) = (location.start, location.end);
-    let mut out = String::with_capacity(text.len());
-    let mut kept = 0;
-    for (index, line) in text.split_inclusive('\n').enumerate() {
-        let row = index + 1;
-        for (i, c) in line.chars().enumerate() {
-            let column = i + 1;
-            let inside = (row > start.row || (row == start.row && column >= start.column))
-                && (row < end.row || (row == end.row && column < end.column));
-            if inside && c != '\n' && c != '\r' {
-                if kept < 4 {
-                    kept += 1;
-                    out.push(c);
-                } else {
-                    out.push('*');
-                }
-            } else {
-                out.push(c);
+/// `text` with the characters of each of `locations` (rows and character columns; rows end at
+/// `\n`) replaced by `*`, except the first four of each (line breaks are kept). One pass over the
+/// text and one over the locations.
+fn mask(text: &str, locations: &[&nbtidy_diagnostics::Location]) -> String {
+    // Where each row starts, in characters.
+    let mut row_starts = vec![0];
+    let mut chars = 0;
+    for line in text.split_inclusive('\n') {
+        chars += line.chars().count();
+        row_starts.push(chars);
+    }
+    let total = chars;
+    let index = |position: nbtidy_diagnostics::Position| -> usize {
+        let Some(row) = position.row.checked_sub(1) else {
+            return 0;
+        };
+        match (row_starts.get(row), row_starts.get(row + 1)) {
+            (Some(&start), Some(&next)) => {
+                start + position.column.saturating_sub(1).min(next - start)
             }
+            _ => total,
         }
+    };
+    let characters: Vec<char> = text.chars().collect();
+    let is_break = |c: char| c == '\n' || c == '\r';
+    // +1 where a masked run starts, -1 where it ends.
+    let mut change = vec![0i64; total + 1];
+    for location in locations {
+        let (start, end) = (index(location.start), index(location.end));
+        let mut from = start;
+        let mut kept = 0;
+        while from < end && kept < 4 {
+            if !is_break(characters[from]) {
+                kept += 1;
+            }
+            from += 1;
+        }
+        if from < end {
+            change[from] += 1;
+            change[end] -= 1;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut depth = 0;
+    for (at, &c) in characters.iter().enumerate() {
+        depth += change[at];
+        out.push(if depth > 0 && !is_break(c) { '*' } else { c });
     }
     out
 }
@@ -161,8 +199,61 @@ mod tests {
             ..Location::default()
         };
         assert_eq!(
-            super::mask("x = 1\nkey = 'ABCDEFGH'\ny", &location),
+            super::mask("x = 1\nkey = 'ABCDEFGH'\ny", &[&location]),
             "x = 1\nkey = 'ABCD****'\ny"
         );
+    }
+
+    /// One location at a time, walking every character (the former implementation).
+    fn mask_one(text: &str, location: &Location) -> String {
+        let (start, end) = (location.start, location.end);
+        let mut out = String::with_capacity(text.len());
+        let mut kept = 0;
+        for (index, line) in text.split_inclusive('\n').enumerate() {
+            let row = index + 1;
+            for (i, c) in line.chars().enumerate() {
+                let column = i + 1;
+                let inside = (row > start.row || (row == start.row && column >= start.column))
+                    && (row < end.row || (row == end.row && column < end.column));
+                if inside && c != '\n' && c != '\r' {
+                    if kept < 4 {
+                        kept += 1;
+                        out.push(c);
+                    } else {
+                        out.push('*');
+                    }
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn masking_all_spans_at_once_equals_masking_one_after_another() {
+        let text = "ab\r\ncdéfgh\n\nijklmnop\nqr";
+        let positions: Vec<Position> = (0..=6)
+            .flat_map(|row| (0..=10).map(move |column| Position::new(row, column)))
+            .collect();
+        let locations: Vec<Location> = positions
+            .iter()
+            .flat_map(|&start| {
+                positions.iter().map(move |&end| Location {
+                    start,
+                    end,
+                    ..Location::default()
+                })
+            })
+            .collect();
+        for (i, a) in locations.iter().enumerate().step_by(7) {
+            assert_eq!(super::mask(text, &[a]), mask_one(text, a), "{a:?}");
+            let b = &locations[(i * 31 + 5) % locations.len()];
+            assert_eq!(
+                super::mask(text, &[a, b]),
+                mask_one(&mask_one(text, a), b),
+                "{a:?} {b:?}"
+            );
+        }
     }
 }

@@ -12,7 +12,7 @@
 //!    into the original bytes.
 //! 5. Repeat until nothing changes, at most [`MAX_ROUNDS`] times.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::Path;
 
@@ -43,35 +43,54 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end || (a.start == b.start)
 }
 
-/// Ranges none of which [`overlaps`] another, by start. Sorted by start, their ends do not
+/// Ranges none of which [`overlaps`] another, sorted by start. Sorted so, their ends do not
 /// decrease and each ends at or before the next one's start, so a range overlaps one of them
 /// exactly when it overlaps the last one starting at or before it or the first one starting
-/// after it.
+/// after it: a binary search, or O(1) for a range after all the others (fixes come in notebook
+/// order, so that is the usual case).
 #[derive(Debug, Clone, Default)]
 struct Ranges {
-    by_start: BTreeMap<usize, usize>,
+    sorted: Vec<(usize, usize)>,
 }
 
 impl Ranges {
     fn is_empty(&self) -> bool {
-        self.by_start.is_empty()
+        self.sorted.is_empty()
     }
 
     /// `true` when `range` overlaps one of the ranges.
     fn overlaps(&self, range: &Range<usize>) -> bool {
-        let before = self.by_start.range(..=range.start).next_back();
-        let after = self.by_start.range(range.start + 1..).next();
+        let after = match self.sorted.last() {
+            Some(&(start, _)) if start <= range.start => self.sorted.len(),
+            _ => self
+                .sorted
+                .partition_point(|&(start, _)| start <= range.start),
+        };
+        let before = after.checked_sub(1).map(|i| self.sorted[i]);
         before
             .into_iter()
-            .chain(after)
-            .any(|(&start, &end)| overlaps(&(start..end), range))
+            .chain(self.sorted.get(after).copied())
+            .any(|(start, end)| overlaps(&(start..end), range))
     }
 
     /// Adds a range that overlaps none of them (the edits of one fix do not overlap; should two
     /// start at the same place, the longer one is kept).
     fn insert(&mut self, range: Range<usize>) {
-        let end = self.by_start.entry(range.start).or_insert(range.end);
-        *end = (*end).max(range.end);
+        if self
+            .sorted
+            .last()
+            .is_none_or(|&(start, _)| start < range.start)
+        {
+            self.sorted.push((range.start, range.end));
+            return;
+        }
+        let at = self
+            .sorted
+            .partition_point(|&(start, _)| start < range.start);
+        match self.sorted.get_mut(at) {
+            Some((start, end)) if *start == range.start => *end = (*end).max(range.end),
+            _ => self.sorted.insert(at, (range.start, range.end)),
+        }
     }
 }
 
@@ -118,9 +137,9 @@ pub fn fix_notebook(
         if candidates.is_empty() {
             break;
         }
-        // Pick non-overlapping fixes. Each set of ranges is kept sorted (an interval map), so a
-        // fix is checked against its neighbours only: many fixes in one cell, or JSON fixes on
-        // many cells, cost O(log n) each.
+        // Pick non-overlapping fixes. Each set of ranges is kept sorted, so a fix is checked
+        // against its neighbours only: many fixes in one cell, or JSON fixes on many cells, cost
+        // O(log n) each, O(1) in notebook order.
         let mut code_ranges: Vec<Ranges> = vec![Ranges::default(); notebook.cells().len()];
         let mut json_spans = Ranges::default();
         // The sources of the cells with code edits, for JSON edits to stay clear of.

@@ -930,7 +930,7 @@ fn line_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 /// One Python-aware mutation of cell code; `cells` supplies lines to splice in.
 pub fn python(rng: &mut FuzzRng, code: &mut String, cells: &[String]) {
     let lines = line_ranges(code);
-    match rng.random_range(0..17) {
+    match rng.random_range(0..18) {
         0..=3 => {
             let at = char_boundary(rng, code);
             code.insert_str(at, pick_str(rng, PY_TOKENS));
@@ -1083,6 +1083,7 @@ pub fn python(rng: &mut FuzzRng, code: &mut String, cells: &[String]) {
                 code.replace_range(at..at + c.len_utf8(), new);
             }
         }
+        15 => many_findings(rng, code, &lines),
         16 => {
             // Deep nesting of one of the hostile shapes, around and past nbtidy's limit (the
             // parser, formatter and visitors must never overflow the stack).
@@ -1142,6 +1143,41 @@ pub fn text(rng: &mut FuzzRng, text: &mut String, cells: &[String]) {
             }
         }
     }
+}
+
+/// Lines that each hold a finding of a rule with a fix (W291, W293, E501, E703, F401, F811, E711,
+/// E712, W191, NB016), some with `# noqa`.
+const FINDING_LINES: &[&str] = &[
+    "x = 1   ",
+    "    ",
+    "x = 1;",
+    "import os",
+    "import os, sys  # noqa: E501",
+    "from m import a, b, c",
+    "y = x == None",
+    "y = x == True  # noqa",
+    "\tz = 1",
+    "s = 'a b c d e f g h i j k l m n o p q r s t u v w x y z a b c d e f g h i j k l m n o p q r s t u v w x y z'",
+    "t = 'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A'",
+    "print(x);  ",
+];
+
+/// Many findings in one cell: a line with a finding repeated tens to hundreds of times (at a
+/// line of the cell, or on one line joined by `; `), so that any per-finding cost that grows with
+/// the cell (positions, noqa lookups, fixes, frames, diffs) shows as a hang.
+fn many_findings(rng: &mut FuzzRng, code: &mut String, lines: &[std::ops::Range<usize>]) {
+    let line = pick_str(rng, FINDING_LINES);
+    let times = rng.random_range(10..=300);
+    let block = if rng.random_bool(0.8) {
+        format!("{line}\n").repeat(times)
+    } else {
+        // All on one line: `import os; import os; ...` and the like.
+        let mut one = vec![line.trim(); times].join("; ");
+        one.push('\n');
+        one
+    };
+    let at = lines.choose(rng).map_or(code.len(), |l| l.start);
+    code.insert_str(at, &block);
 }
 
 #[cfg(test)]

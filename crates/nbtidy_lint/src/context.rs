@@ -6,7 +6,7 @@ use std::path::Path;
 
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Diagnostic, Location, Position};
-use nbtidy_notebook::{CellType, CodeKind, Notebook, Span};
+use nbtidy_notebook::{CellType, CodeKind, Notebook, OffsetMap, Span};
 use nbtidy_python::{LeadingIndent, TooDeep};
 use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
@@ -99,6 +99,8 @@ pub struct CellView<'a> {
     /// removes before running it. Rules then see the dedented code ([`CellView::text`]), and
     /// positions and edits are mapped back to the cell as stored.
     dedent: Option<LeadingIndent>,
+    char_counts: std::cell::OnceCell<CharCounts>,
+    offset_map: std::cell::OnceCell<Option<OffsetMap<'a>>>,
 }
 
 impl CellView<'_> {
@@ -198,7 +200,8 @@ impl CellView<'_> {
         let starts = self.line_starts();
         let row = starts.partition_point(|&start| start <= offset);
         let line_start = starts[row - 1];
-        Position::new(row, text[line_start..offset].chars().count() + 1)
+        let chars = chars_between(&self.char_counts, text, line_start, offset);
+        Position::new(row, chars + 1)
     }
 
     /// Byte range of row `row` (1-based) without its line ending.
@@ -241,27 +244,90 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Bytes per block of [`FileLines`].
+/// Bytes per block of [`FileLines`] and [`CharCounts`].
 const LINE_BLOCK: usize = 4096;
 
+/// How many characters a UTF-8 byte string holds (its bytes that do not continue a character).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
+}
+
+/// Characters before each block of [`LINE_BLOCK`] bytes of a text, so that the column of a
+/// position far from its line's start costs two lookups and two counts within a block, not a
+/// count of the whole line: a line of a megabyte with a finding every few bytes stays linear.
+#[derive(Debug)]
+struct CharCounts {
+    before: Vec<usize>,
+}
+
+impl CharCounts {
+    fn new(text: &str) -> Self {
+        let mut before = Vec::with_capacity(text.len() / LINE_BLOCK + 2);
+        let mut count = 0;
+        for block in text.as_bytes().chunks(LINE_BLOCK) {
+            before.push(count);
+            count += count_chars(block);
+        }
+        before.push(count);
+        CharCounts { before }
+    }
+
+    /// Characters of `text` before byte `at`.
+    fn before(&self, text: &str, at: usize) -> usize {
+        let block = at / LINE_BLOCK;
+        self.before[block] + count_chars(&text.as_bytes()[block * LINE_BLOCK..at])
+    }
+}
+
+/// Characters of `text[from..to]`: counted when the range is short, else from the block counts
+/// (built on first use).
+fn chars_between(
+    counts: &std::cell::OnceCell<CharCounts>,
+    text: &str,
+    from: usize,
+    to: usize,
+) -> usize {
+    if to - from <= LINE_BLOCK {
+        return count_chars(&text.as_bytes()[from..to]);
+    }
+    let counts = counts.get_or_init(|| CharCounts::new(text));
+    counts.before(text, to) - counts.before(text, from)
+}
+
 /// Line numbers of the file's bytes: how many lines (only `\n` ends a line of a JSON file)
-/// start before each block of [`LINE_BLOCK`] bytes. A position counts the newlines of its block
-/// only: the index is one vectorised pass over the file, not a list of every line start.
+/// start before each block of [`LINE_BLOCK`] bytes, and where the line holding the block's first
+/// byte starts. A position counts the newlines of its block only, and finds its line's start in
+/// its block or in the index: the index is one vectorised pass over the file, not a list of every
+/// line start, and a lookup costs O(block) even on a file written as one line.
 struct FileLines {
     newlines_before: Vec<usize>,
+    line_start_before: Vec<usize>,
+    char_counts: std::cell::OnceCell<CharCounts>,
 }
 
 impl FileLines {
     fn new(text: &str) -> Self {
-        let mut newlines_before = Vec::with_capacity(text.len() / LINE_BLOCK + 1);
+        let blocks = text.len() / LINE_BLOCK + 2;
+        let mut newlines_before = Vec::with_capacity(blocks);
+        let mut line_start_before = Vec::with_capacity(blocks);
         let mut count = 0;
-        for block in text.as_bytes().chunks(LINE_BLOCK) {
+        let mut line_start = 0;
+        for (index, block) in text.as_bytes().chunks(LINE_BLOCK).enumerate() {
             newlines_before.push(count);
+            line_start_before.push(line_start);
             count += memchr::memchr_iter(b'\n', block).count();
+            if let Some(last) = memchr::memrchr(b'\n', block) {
+                line_start = index * LINE_BLOCK + last + 1;
+            }
         }
         // For the offset just past the end when the file fills its last block.
         newlines_before.push(count);
-        FileLines { newlines_before }
+        line_start_before.push(line_start);
+        FileLines {
+            newlines_before,
+            line_start_before,
+            char_counts: std::cell::OnceCell::new(),
+        }
     }
 
     /// 1-based line and column (characters) of byte `at` of `text`.
@@ -270,9 +336,12 @@ impl FileLines {
         let block = at / LINE_BLOCK;
         let before = self.newlines_before[block];
         let block_start = block * LINE_BLOCK;
-        let row = before + memchr::memchr_iter(b'\n', &bytes[block_start..at]).count() + 1;
-        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        Position::new(row, text[line_start..at].chars().count() + 1)
+        let in_block = &bytes[block_start..at];
+        let row = before + memchr::memchr_iter(b'\n', in_block).count() + 1;
+        let line_start = memchr::memrchr(b'\n', in_block)
+            .map_or(self.line_start_before[block], |i| block_start + i + 1);
+        let column = chars_between(&self.char_counts, text, line_start, at) + 1;
+        Position::new(row, column)
     }
 }
 
@@ -333,6 +402,8 @@ impl<'a> Context<'a> {
                     index,
                     cell_type: cell.cell_type.clone(),
                     line_starts: std::cell::OnceCell::new(),
+                    char_counts: std::cell::OnceCell::new(),
+                    offset_map: std::cell::OnceCell::new(),
                     code,
                     notebook,
                     kind,
@@ -460,9 +531,13 @@ impl<'a> Context<'a> {
         let view = &self.cells[cell];
         let start = range.start().to_usize();
         let end = range.end().to_usize();
+        // Mapped through the cell's offset map, built once for all its findings.
+        let map = view
+            .offset_map
+            .get_or_init(|| self.notebook.offset_map(cell));
         let file_at = |offset: usize| {
-            self.notebook
-                .file_offset(cell, view.original_offset(offset))
+            map.as_ref()
+                .map(|map| map.file_offset(view.original_offset(offset)))
                 .or_else(|| self.notebook.cells()[cell].source.as_ref().map(|s| s.start))
                 .unwrap_or(0)
         };
@@ -543,7 +618,7 @@ fn tags_of(metadata: &str) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{FileLines, LINE_BLOCK};
+    use super::{FileLines, LINE_BLOCK, chars_between};
     use nbtidy_diagnostics::Position;
 
     /// Line and column by walking the text from the start.
@@ -572,10 +647,39 @@ mod tests {
             t.truncate(2 * LINE_BLOCK);
             t
         };
-        for text in [text.as_str(), filled.as_str(), "", "\n", "a"] {
+        // One line of several blocks, with multi-byte characters (a file written as one line).
+        let one_line = "aé€😀,".repeat(3 * LINE_BLOCK / 10);
+        for text in [
+            text.as_str(),
+            filled.as_str(),
+            one_line.as_str(),
+            "",
+            "\n",
+            "a",
+        ] {
             let lines = FileLines::new(text);
             for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
                 assert_eq!(lines.position(text, at), naive(text, at), "offset {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn character_counts_match_a_count_of_the_range() {
+        let text = "aé€😀,\n".repeat(LINE_BLOCK) + &"x".repeat(3 * LINE_BLOCK);
+        let counts = std::cell::OnceCell::new();
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&at| text.is_char_boundary(at))
+            .step_by(997)
+            .chain([text.len()])
+            .collect();
+        for &from in &boundaries {
+            for &to in boundaries.iter().filter(|&&to| to >= from) {
+                assert_eq!(
+                    chars_between(&counts, &text, from, to),
+                    text[from..to].chars().count(),
+                    "{from}..{to}"
+                );
             }
         }
     }

@@ -43,6 +43,57 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end || (a.start == b.start)
 }
 
+/// Ranges none of which [`overlaps`] another, sorted by start. Sorted so, their ends do not
+/// decrease and each ends at or before the next one's start, so a range overlaps one of them
+/// exactly when it overlaps the last one starting at or before it or the first one starting
+/// after it: a binary search, or O(1) for a range after all the others (fixes come in notebook
+/// order, so that is the usual case).
+#[derive(Debug, Clone, Default)]
+struct Ranges {
+    sorted: Vec<(usize, usize)>,
+}
+
+impl Ranges {
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// `true` when `range` overlaps one of the ranges.
+    fn overlaps(&self, range: &Range<usize>) -> bool {
+        let after = match self.sorted.last() {
+            Some(&(start, _)) if start <= range.start => self.sorted.len(),
+            _ => self
+                .sorted
+                .partition_point(|&(start, _)| start <= range.start),
+        };
+        let before = after.checked_sub(1).map(|i| self.sorted[i]);
+        before
+            .into_iter()
+            .chain(self.sorted.get(after).copied())
+            .any(|(start, end)| overlaps(&(start..end), range))
+    }
+
+    /// Adds a range that overlaps none of them (the edits of one fix do not overlap; should two
+    /// start at the same place, the longer one is kept).
+    fn insert(&mut self, range: Range<usize>) {
+        if self
+            .sorted
+            .last()
+            .is_none_or(|&(start, _)| start < range.start)
+        {
+            self.sorted.push((range.start, range.end));
+            return;
+        }
+        let at = self
+            .sorted
+            .partition_point(|&(start, _)| start < range.start);
+        match self.sorted.get_mut(at) {
+            Some((start, end)) if *start == range.start => *end = (*end).max(range.end),
+            _ => self.sorted.insert(at, (range.start, range.end)),
+        }
+    }
+}
+
 fn allowed(diagnostic: &Diagnostic, unsafe_fixes: bool) -> bool {
     diagnostic
         .fix
@@ -86,31 +137,27 @@ pub fn fix_notebook(
         if candidates.is_empty() {
             break;
         }
-        // Pick non-overlapping fixes.
-        let mut code_ranges: Vec<Vec<Range<usize>>> = vec![Vec::new(); notebook.cells().len()];
-        let mut json_spans: Vec<Range<usize>> = Vec::new();
+        // Pick non-overlapping fixes. Each set of ranges is kept sorted, so a fix is checked
+        // against its neighbours only: many fixes in one cell, or JSON fixes on many cells, cost
+        // O(log n) each, O(1) in notebook order.
+        let mut code_ranges: Vec<Ranges> = vec![Ranges::default(); notebook.cells().len()];
+        let mut json_spans = Ranges::default();
+        // The sources of the cells with code edits, for JSON edits to stay clear of.
+        let mut edited_sources = Ranges::default();
         let mut accepted: Vec<&Diagnostic> = Vec::new();
         for diagnostic in candidates {
             let fix = diagnostic.fix.as_ref().expect("filtered on fixes");
             let conflict = fix.edits.iter().any(|edit| match &edit.target {
                 EditTarget::Code { cell, range } => {
                     code_ranges.get(*cell).is_none_or(|used| {
-                        used.iter().any(|r| overlaps(r, range))
-                            || (one_at_a_time.contains(cell) && !used.is_empty())
+                        used.overlaps(range) || (one_at_a_time.contains(cell) && !used.is_empty())
                     }) || notebook.cells()[*cell]
                         .source
                         .as_ref()
-                        .is_some_and(|source| json_spans.iter().any(|span| overlaps(span, source)))
+                        .is_some_and(|source| json_spans.overlaps(source))
                 }
                 EditTarget::Json { span } => {
-                    json_spans.iter().any(|s| overlaps(s, span))
-                        || code_ranges.iter().enumerate().any(|(cell, used)| {
-                            !used.is_empty()
-                                && notebook.cells()[cell]
-                                    .source
-                                    .as_ref()
-                                    .is_some_and(|source| overlaps(source, span))
-                        })
+                    json_spans.overlaps(span) || edited_sources.overlaps(span)
                 }
             });
             if conflict {
@@ -118,27 +165,44 @@ pub fn fix_notebook(
             }
             for edit in &fix.edits {
                 match &edit.target {
-                    EditTarget::Code { cell, range } => code_ranges[*cell].push(range.clone()),
-                    EditTarget::Json { span } => json_spans.push(span.clone()),
+                    EditTarget::Code { cell, range } => {
+                        code_ranges[*cell].insert(range.clone());
+                        if let Some(source) = &notebook.cells()[*cell].source
+                            && !edited_sources.overlaps(source)
+                        {
+                            edited_sources.insert(source.clone());
+                        }
+                    }
+                    EditTarget::Json { span } => json_spans.insert(span.clone()),
                 }
             }
             accepted.push(diagnostic);
+        }
+
+        // The accepted code edits, by cell (one pass over the accepted fixes).
+        let mut cell_edits: Vec<Vec<(&Range<usize>, &str)>> =
+            vec![Vec::new(); notebook.cells().len()];
+        // How many accepted fixes edit each cell's code.
+        let mut fixes_in_cell: Vec<usize> = vec![0; notebook.cells().len()];
+        for diagnostic in &accepted {
+            let edits = &diagnostic.fix.as_ref().expect("accepted fixes exist").edits;
+            let mut counted: Vec<usize> = Vec::new();
+            for edit in edits {
+                if let EditTarget::Code { cell, range } = &edit.target {
+                    cell_edits[*cell].push((range, edit.content.as_str()));
+                    if !counted.contains(cell) {
+                        fixes_in_cell[*cell] += 1;
+                        counted.push(*cell);
+                    }
+                }
+            }
         }
 
         // Apply code edits per cell and check the result still parses.
         let mut new_code: Vec<Option<String>> = vec![None; notebook.cells().len()];
         let mut broken_cells = HashSet::new();
         for (cell, view) in context.cells().iter().enumerate() {
-            let mut edits: Vec<(&Range<usize>, &str)> = accepted
-                .iter()
-                .flat_map(|d| &d.fix.as_ref().expect("accepted fixes exist").edits)
-                .filter_map(|edit| match &edit.target {
-                    EditTarget::Code { cell: c, range } if *c == cell => {
-                        Some((range, edit.content.as_str()))
-                    }
-                    _ => None,
-                })
-                .collect();
+            let edits = &mut cell_edits[cell];
             if edits.is_empty() {
                 continue;
             }
@@ -146,7 +210,7 @@ pub fn fix_notebook(
             let text = view.original_text();
             let mut out = String::with_capacity(text.len());
             let mut at = 0;
-            for (range, content) in edits {
+            for &(range, content) in edits.iter() {
                 out.push_str(&text[at..range.start]);
                 out.push_str(content);
                 at = range.end;
@@ -175,10 +239,7 @@ pub fn fix_notebook(
             // it alone is refused.
             let mut refuse_in = HashSet::new();
             for &cell in &broken_cells {
-                let together = accepted
-                    .iter()
-                    .filter(|d| touches(d, &HashSet::from([cell])))
-                    .count();
+                let together = fixes_in_cell[cell];
                 if together < 2 || !one_at_a_time.insert(cell) {
                     refuse_in.insert(cell);
                 }

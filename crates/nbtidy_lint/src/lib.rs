@@ -82,12 +82,13 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
     for rule in selection.rules() {
         rule.check(context, &mut out);
     }
+    let mut suppressions = noqa::Suppressions::new(context);
     let mut diagnostics: Vec<Diagnostic> = out
         .into_vec()
         .into_iter()
         .filter_map(|mut diagnostic| {
             diagnostic.severity = selection.severity(diagnostic.code)?;
-            if noqa::is_suppressed(context, &diagnostic) {
+            if suppressions.is_suppressed(&diagnostic) {
                 return None;
             }
             to_original_edits(context, &mut diagnostic);

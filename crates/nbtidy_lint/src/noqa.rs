@@ -4,56 +4,86 @@
 
 use nbtidy_diagnostics::Diagnostic;
 use ruff_python_ast::token::TokenKind;
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
+use rustc_hash::FxHashMap;
 
-use crate::context::Context;
+use crate::context::{CellView, Context};
 
 fn matches(diagnostic: &Diagnostic, item: &str) -> bool {
     let item = item.trim();
     item.eq_ignore_ascii_case(diagnostic.code) || item.eq_ignore_ascii_case(diagnostic.name)
 }
 
-/// `true` when the finding is suppressed by a cell tag or a `# noqa` comment.
-pub(crate) fn is_suppressed(context: &Context<'_>, diagnostic: &Diagnostic) -> bool {
-    let Some(number) = diagnostic.location.cell else {
-        return false;
-    };
-    let Some(cell) = context.cells().get(number - 1) else {
-        return false;
-    };
-    for tag in &cell.tags {
-        if tag == "nbtidy-ignore" {
-            return true;
-        }
-        if let Some(codes) = tag.strip_prefix("nbtidy-ignore:")
-            && codes.split(',').any(|code| matches(diagnostic, code))
-        {
-            return true;
+/// Suppression lookups for one notebook's findings: the `# noqa` comments of each line are
+/// found once per line (the line's text searched, then the cell's comment tokens found by binary
+/// search), so a cell with a finding on every line costs the same per finding as a short one.
+pub(crate) struct Suppressions<'c, 'a> {
+    context: &'c Context<'a>,
+    /// The byte ranges of the `noqa` comments on each (0-based cell, row) asked about.
+    comments: FxHashMap<(usize, usize), Vec<TextRange>>,
+}
+
+impl<'c, 'a> Suppressions<'c, 'a> {
+    pub(crate) fn new(context: &'c Context<'a>) -> Self {
+        Suppressions {
+            context,
+            comments: FxHashMap::default(),
         }
     }
-    if !cell.is_python() {
-        return false;
+
+    /// `true` when the finding is suppressed by a cell tag or a `# noqa` comment.
+    pub(crate) fn is_suppressed(&mut self, diagnostic: &Diagnostic) -> bool {
+        let Some(number) = diagnostic.location.cell else {
+            return false;
+        };
+        let Some(cell) = self.context.cells().get(number - 1) else {
+            return false;
+        };
+        for tag in &cell.tags {
+            if tag == "nbtidy-ignore" {
+                return true;
+            }
+            if let Some(codes) = tag.strip_prefix("nbtidy-ignore:")
+                && codes.split(',').any(|code| matches(diagnostic, code))
+            {
+                return true;
+            }
+        }
+        if !cell.is_python() {
+            return false;
+        }
+        let row = diagnostic.location.start.row;
+        let comments = self
+            .comments
+            .entry((number - 1, row))
+            .or_insert_with(|| noqa_comments(cell, row));
+        let text = cell.text();
+        comments
+            .iter()
+            .any(|&range| noqa_covers(&text[range], diagnostic))
     }
-    let row = diagnostic.location.start.row;
+}
+
+/// The comment tokens on row `row` of a Python cell whose text holds `noqa`.
+fn noqa_comments(cell: &CellView<'_>, row: usize) -> Vec<TextRange> {
     let line = cell.line_range(row);
     let text = cell.text();
     // Most lines have no `noqa`: look at the text before asking for the cell's tokens (which
     // would parse the cell, e.g. for a finding about its outputs).
     if !text[line.clone()].to_ascii_lowercase().contains("noqa") {
-        return false;
+        return Vec::new();
     }
     let Some(parsed) = cell.parsed() else {
-        return false;
+        return Vec::new();
     };
-    parsed
-        .tokens()
+    let tokens = parsed.tokens();
+    let first = tokens.partition_point(|token| token.start().to_usize() < line.start);
+    tokens[first..]
         .iter()
+        .take_while(|token| token.start().to_usize() <= line.end)
         .filter(|token| token.kind() == TokenKind::Comment)
-        .filter(|token| {
-            let start = token.start().to_usize();
-            start >= line.start && start <= line.end
-        })
-        .any(|token| noqa_covers(&text[token.range()], diagnostic))
+        .map(Ranged::range)
+        .collect()
 }
 
 /// Whether a comment `# ... noqa[: CODES]` covers the finding.

@@ -179,11 +179,8 @@ fn key_indent(file: &str, value_start: usize) -> Option<&str> {
     // The key is `"source"`: find its opening quote.
     let key_end = i - 1;
     let key_start = file[..key_end].rfind('"')?;
-    let line_start = file[..key_start].rfind('\n').map_or(0, |p| p + 1);
-    let indent = &file[line_start..key_start];
-    if indent.chars().all(|c| c == ' ' || c == '\t') && file[..key_start].contains('\n') {
-        Some(indent)
-    } else {
-        None
-    }
+    // Back over the indentation only (not to the start of the line, which on a file written as
+    // one line is the start of the file): the key starts a line when a newline comes before it.
+    let indent_start = file[..key_start].trim_end_matches([' ', '\t']).len();
+    (indent_start > 0 && bytes[indent_start - 1] == b'\n').then(|| &file[indent_start..key_start])
 }

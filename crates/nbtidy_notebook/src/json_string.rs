@@ -378,9 +378,20 @@ mod tests {
 /// The byte offset inside the raw JSON string literal `raw` (quotes included) where decoded byte
 /// `decoded_offset` begins. Escapes count as the characters they stand for.
 pub fn raw_offset(raw: &str, decoded_offset: usize) -> usize {
+    raw_offset_from(raw, (1, 0), decoded_offset)
+}
+
+/// [`raw_offset`], walking from a checkpoint `(raw offset, decoded offset)` of `raw` (one of
+/// [`raw_checkpoints`], or `(1, 0)` just after the opening quote) whose decoded offset is at most
+/// `decoded_offset`: the same result as a walk from the start.
+pub fn raw_offset_from(
+    raw: &str,
+    (start, decoded): (usize, usize),
+    decoded_offset: usize,
+) -> usize {
     let bytes = raw.as_bytes();
-    let mut i = 1; // after the opening quote
-    let mut decoded = 0;
+    let mut i = start;
+    let mut decoded = decoded;
     while i < bytes.len().saturating_sub(1) && decoded < decoded_offset {
         if bytes[i] == b'\\' {
             let (raw_len, decoded_len) = escape_lengths(&bytes[i..]);
@@ -393,6 +404,32 @@ pub fn raw_offset(raw: &str, decoded_offset: usize) -> usize {
         }
     }
     i
+}
+
+/// Points `(raw offset, decoded offset)` of the raw JSON string literal `raw` where the walk of
+/// [`raw_offset`] passes, about every `every` raw bytes, starting with `(1, 0)`: a later
+/// [`raw_offset_from`] the last checkpoint at or before its target walks at most about `every`
+/// bytes, so mapping many offsets of a long string stays linear.
+pub fn raw_checkpoints(raw: &str, every: usize) -> Vec<(usize, usize)> {
+    let bytes = raw.as_bytes();
+    let mut checkpoints = vec![(1, 0)];
+    let (mut i, mut decoded, mut last) = (1, 0, 1);
+    while i < bytes.len().saturating_sub(1) {
+        if i - last >= every {
+            checkpoints.push((i, decoded));
+            last = i;
+        }
+        if bytes[i] == b'\\' {
+            let (raw_len, decoded_len) = escape_lengths(&bytes[i..]);
+            i += raw_len;
+            decoded += decoded_len;
+        } else {
+            let len = utf8_len(bytes[i]);
+            i += len;
+            decoded += len;
+        }
+    }
+    checkpoints
 }
 
 fn utf8_len(first: u8) -> usize {
@@ -445,5 +482,22 @@ mod raw_offset_tests {
         assert_eq!(&raw[raw_offset(raw, 10)..], "d\"");
         let plain = "\"héllo\"";
         assert_eq!(raw_offset(plain, 3), 4);
+    }
+
+    #[test]
+    fn walks_from_checkpoints_land_where_walks_from_the_start_do() {
+        let raw = format!("\"{}\"", r"a\nb\u00e9c\ud83d\ude00dé€".repeat(50));
+        for every in [1, 3, 7, 64] {
+            let checkpoints = super::raw_checkpoints(&raw, every);
+            assert_eq!(checkpoints[0], (1, 0));
+            for target in 0..400 {
+                let at = checkpoints.partition_point(|&(_, decoded)| decoded <= target) - 1;
+                assert_eq!(
+                    super::raw_offset_from(&raw, checkpoints[at], target),
+                    raw_offset(&raw, target),
+                    "every {every}, target {target}"
+                );
+            }
+        }
     }
 }

@@ -97,6 +97,48 @@ pub struct CellSource<'a> {
     pub span: Span,
 }
 
+/// Where each byte of a cell's decoded code sits in the file (see [`Notebook::offset_map`]).
+#[derive(Debug, Clone)]
+pub struct OffsetMap<'a> {
+    text: &'a str,
+    /// The offset every code offset maps to when the source is `[]`.
+    empty_at: usize,
+    strings: Vec<MappedString>,
+}
+
+/// One JSON string of a `source` value: its span, the decoded offset where its text starts in the
+/// cell's code, its decoded length and the checkpoints of its raw text.
+#[derive(Debug, Clone)]
+struct MappedString {
+    span: Span,
+    start: usize,
+    len: usize,
+    checkpoints: Vec<(usize, usize)>,
+}
+
+impl OffsetMap<'_> {
+    /// Raw bytes between checkpoints of a string.
+    pub const EVERY: usize = 1024;
+
+    /// Byte offset in the file of byte `offset` of the code (as [`Notebook::file_offset`]).
+    pub fn file_offset(&self, offset: usize) -> usize {
+        // The first string holding the offset (empty strings hold nothing), else the last.
+        let found = self
+            .strings
+            .partition_point(|string| string.start + string.len <= offset);
+        let Some(string) = self.strings.get(found).or(self.strings.last()) else {
+            return self.empty_at;
+        };
+        let remaining = (offset - string.start.min(offset)).min(string.len);
+        let raw = &self.text[string.span.clone()];
+        let at = string
+            .checkpoints
+            .partition_point(|&(_, decoded)| decoded <= remaining)
+            - 1;
+        string.span.start + json_string::raw_offset_from(raw, string.checkpoints[at], remaining)
+    }
+}
+
 /// Why a cell's `source` cannot be read as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SourceError {
@@ -556,30 +598,54 @@ fn sanitize_non_finite(json: &str) -> Option<String> {
 mod tests;
 
 /// Maps positions in cells' code to positions in the file.
-impl Notebook<'_> {
+impl<'a> Notebook<'a> {
     /// Byte offset in the file of byte `offset` of cell `index`'s decoded code: inside the JSON
     /// string that holds that text (escapes counted as the characters they stand for). An offset at
     /// the very end maps just before the closing quote of the last string. `None` when the cell's
     /// source cannot be read.
+    ///
+    /// Each call reads the cell's source again: to map many offsets of one cell, build its
+    /// [`Notebook::offset_map`] once.
     pub fn file_offset(&self, index: usize, offset: usize) -> Option<usize> {
+        Some(self.offset_map(index)?.file_offset(offset))
+    }
+
+    /// The map from byte offsets of cell `index`'s decoded code to byte offsets of the file (see
+    /// [`Notebook::file_offset`]), built in one pass over the cell's `source`; each lookup then
+    /// costs O(log n) plus a walk of at most [`OffsetMap::EVERY`] bytes. `None` when the cell's
+    /// source cannot be read.
+    pub fn offset_map(&self, index: usize) -> Option<OffsetMap<'a>> {
         let source = self.source(index).ok()?;
         let strings: Vec<Span> = match &source.shape {
             SourceShape::String => vec![source.span.clone()],
             SourceShape::Lines(spans) if spans.is_empty() => {
-                return Some(source.span.start + 1);
+                return Some(OffsetMap {
+                    text: self.text,
+                    empty_at: source.span.start + 1,
+                    strings: Vec::new(),
+                });
             }
             SourceShape::Lines(spans) => spans.clone(),
         };
-        let mut remaining = offset;
-        for (i, span) in strings.iter().enumerate() {
+        let mut mapped = Vec::with_capacity(strings.len());
+        let mut start = 0;
+        for span in strings {
             let raw = &self.text[span.clone()];
-            let decoded_len = json_string::decode(raw)?.len();
-            if remaining < decoded_len || i + 1 == strings.len() {
-                return Some(span.start + json_string::raw_offset(raw, remaining.min(decoded_len)));
-            }
-            remaining -= decoded_len;
+            let len = json_string::decode(raw)?.len();
+            let checkpoints = json_string::raw_checkpoints(raw, OffsetMap::EVERY);
+            mapped.push(MappedString {
+                span,
+                start,
+                len,
+                checkpoints,
+            });
+            start += len;
         }
-        None
+        Some(OffsetMap {
+            text: self.text,
+            empty_at: 0,
+            strings: mapped,
+        })
     }
 
     /// 1-based line and column (in characters) of byte offset `at` of the file.

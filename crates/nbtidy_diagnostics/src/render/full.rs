@@ -40,9 +40,10 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
     };
     let mut out = String::new();
     for file in files {
+        let rows = CellRows::new(file);
         for diagnostic in &file.diagnostics {
             header(&mut out, file, diagnostic, options.color);
-            let groups = frame(file, diagnostic)
+            let groups = frame(file, &rows, diagnostic)
                 .into_iter()
                 .chain(
                     diagnostic
@@ -63,14 +64,18 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
 
 /// The code frame of a finding in a cell, or `None` for notebook-level findings and locations
 /// that are not in the cell's text.
-fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group<'a>> {
+fn frame<'a>(
+    file: &FileDiagnostics,
+    rows: &CellRows<'_>,
+    diagnostic: &'a Diagnostic,
+) -> Option<Group<'a>> {
     let cell = diagnostic.location.cell?;
     let start = diagnostic.location.start;
     let mut end = diagnostic.location.end.max(start);
     // A span that ends at the start of a row (after a newline) ends at the end of the row before.
     if end.row > start.row && end.column <= 1 {
         let row = end.row - 1;
-        let width = file.cell_line(cell, row)?.chars().count();
+        let width = rows.line(cell, row)?.chars().count();
         end = Position::new(row, width + 1);
     }
     let last_row = end.row.min(start.row + MAX_ROWS - 1);
@@ -79,7 +84,7 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
     let mut source = String::new();
     let mut span = 0..0;
     for row in start.row..=last_row {
-        let line = file.cell_line(cell, row)?;
+        let line = rows.line(cell, row)?;
         if row > start.row {
             source.push('\n');
         }
@@ -116,6 +121,36 @@ fn frame<'a>(file: &FileDiagnostics, diagnostic: &'a Diagnostic) -> Option<Group
     }
     // Close the frame with a `|` line whether or not a `help:` follows.
     Some(group.element(Padding))
+}
+
+/// The rows of each cell of a file, split on first use: a frame finds its rows by index, not by
+/// walking the cell from its start (a cell with a finding on each of its many rows stays linear).
+struct CellRows<'a> {
+    file: &'a FileDiagnostics,
+    cells: Vec<std::cell::OnceCell<Vec<&'a str>>>,
+}
+
+impl<'a> CellRows<'a> {
+    fn new(file: &'a FileDiagnostics) -> Self {
+        CellRows {
+            file,
+            cells: (0..file.cells.len())
+                .map(|_| std::cell::OnceCell::new())
+                .collect(),
+        }
+    }
+
+    /// What [`FileDiagnostics::cell_line`] returns, by index.
+    fn line(&self, cell: usize, row: usize) -> Option<&'a str> {
+        let index = cell.checked_sub(1)?;
+        let text: &'a str = self.file.cells.get(index)?;
+        let rows = self.cells[index].get_or_init(|| {
+            text.split('\n')
+                .map(|line| line.strip_suffix('\r').unwrap_or(line))
+                .collect()
+        });
+        rows.get(row.checked_sub(1)?).copied()
+    }
 }
 
 /// The byte offset, in `escape(line)`, of 1-based character column `column` of `line`.

@@ -351,24 +351,33 @@ pub(crate) fn removal_edits(
     items: &[Span],
     remove: &[usize],
 ) -> Vec<Edit> {
-    let removed: HashSet<usize> = remove.iter().copied().collect();
+    // The removed items in order: the cost follows their number, not the container's length
+    // (a rule removing one cell of 100,000 calls this once per cell).
+    let mut removed: Vec<usize> = remove
+        .iter()
+        .copied()
+        .filter(|&i| i < items.len())
+        .collect();
+    removed.sort_unstable();
+    removed.dedup();
     if items.is_empty() || removed.is_empty() {
         return Vec::new();
     }
-    if (0..items.len()).all(|i| removed.contains(&i)) {
+    if removed.len() == items.len() {
         let open = &text[container.start..container.start + 1];
         let empty = if open == "{" { "{}" } else { "[]" };
         return vec![Edit::json(container.clone(), empty)];
     }
-    let last_kept = (0..items.len())
-        .rev()
-        .find(|i| !removed.contains(i))
-        .expect("not every item is removed");
-    let mut spans: Vec<Span> = Vec::new();
-    for i in 0..items.len() {
-        if !removed.contains(&i) {
-            continue;
+    // The last item kept: walking back from the end, the first index not removed.
+    let mut last_kept = items.len() - 1;
+    for &i in removed.iter().rev() {
+        if i != last_kept {
+            break;
         }
+        last_kept -= 1;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for &i in &removed {
         let span = if i < last_kept {
             items[i].start..items[i + 1].start
         } else {

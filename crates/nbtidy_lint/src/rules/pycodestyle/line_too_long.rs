@@ -87,17 +87,20 @@ impl Rule for LineTooLong {
                 let on_line = |start: usize| start >= range.start && start < range.end;
                 // IPython escape commands: the token may start on an earlier line (`\`
                 // continuations), so look for one overlapping this line.
-                let ipython = tokens.iter().any(|token| {
-                    token.kind() == TokenKind::IpyEscapeCommand
-                        && token.start().to_usize() <= range.end
-                        && token.end().to_usize() >= range.start
-                });
+                // Tokens are sorted and do not overlap: the ones touching this line are found by
+                // binary search, not by a walk over the cell's tokens for every long line.
+                let touching = tokens.partition_point(|token| token.end().to_usize() < range.start);
+                let near = tokens[touching..]
+                    .iter()
+                    .take_while(|token| token.start().to_usize() <= range.end);
+                let ipython = near
+                    .clone()
+                    .any(|token| token.kind() == TokenKind::IpyEscapeCommand);
                 if ipython {
                     continue;
                 }
                 // Measure without a trailing pragma comment.
-                let comments: Vec<_> = tokens
-                    .iter()
+                let comments: Vec<_> = near
                     .filter(|token| {
                         token.kind() == TokenKind::Comment && on_line(token.start().to_usize())
                     })

@@ -41,6 +41,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rules::unpinned_install::UnpinnedInstall,
     &rules::absolute_local_path::AbsoluteLocalPath,
     &rules::secret_in_notebook::SecretInNotebook,
+    &rules::hardcoded_password::HardcodedPassword,
 ];
 
 /// The rule with this code or name (case-insensitive).

@@ -10,6 +10,7 @@ pub mod error_output;
 pub mod execution_count_present;
 pub mod execution_out_of_order;
 pub mod f_string_missing_placeholders;
+pub mod hardcoded_password;
 pub mod import_star;
 pub mod invalid_notebook;
 pub mod is_literal;

@@ -701,3 +701,109 @@ fn argument_errors_escape_the_values_they_quote() {
     run.assert_code(2);
     run.assert_stderr_contains("invalid value 'js\\u{1b}[31mon\\u{a}error: forged'");
 }
+
+#[test]
+fn no_password_of_either_form_is_printed_in_any_output() {
+    // Made up at run time: a password in a URL (code and a saved output) and passwords given to
+    // password-like names (assignment, keyword argument on its own line, dict, comparison,
+    // parameter default), in unformatted code (so diffs show them) on lines longer than 88
+    // characters (so E501 frames show them).
+    let passwords: Vec<String> = (0..7).map(|i| random(60 + i, ALNUM, 14)).collect();
+    let pad = "x".repeat(60);
+    let codes = [
+        format!(
+            "import sqlalchemy\nengine=sqlalchemy.create_engine('postgresql://analyst:{}@db.internal:5432/sales_{pad}')",
+            passwords[0]
+        ),
+        format!(
+            "password='{}'   # {pad}\nconn = connect(host='db',\n    passwd='{}')\nsettings={{'db_password': '{}', 'note': '{pad}'}}",
+            passwords[2], passwords[3], passwords[4]
+        ),
+        format!(
+            "def login(user, pwd='{}'):  # {pad}\n    return user\nif token=='{}': print('{pad}')",
+            passwords[5], passwords[6]
+        ),
+    ];
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let outputs = [
+        json!([{"name": "stdout", "output_type": "stream", "text": [format!("connected to mysql://etl:{}@warehouse:3306/raw\n", passwords[1])]}]),
+        json!([]),
+        json!([]),
+    ];
+    let project = Project::new();
+    project.write("nb.ipynb", notebook_with_outputs(&codes, &outputs));
+    let assert_absent = |what: &str, run: &Run| {
+        for (stream, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+            for password in &passwords {
+                assert!(
+                    !text.contains(password.as_str()) && !text.contains(&password[..8]),
+                    "{what}: {stream} shows the password {password}:\n{text}"
+                );
+            }
+        }
+    };
+    for format in FORMATS {
+        for select in [
+            &["--select", "ALL"][..],
+            &["--select", "ALL", "--ignore", "NB016,NB017"],
+            &[],
+            &["--select", "E501"],
+            &["--select", "NB016,NB017"],
+        ] {
+            let mut args = vec!["check", "--output-format", format];
+            args.extend_from_slice(select);
+            args.push(".");
+            let run = project.run(&args);
+            let what = args.join(" ");
+            assert_absent(&what, &run);
+            assert_nothing_raw(&what, &run);
+            assert_valid_machine_output(format, &run);
+            if format == "concise" && select == ["--select", "NB016,NB017"] {
+                assert_eq!(run.stdout.matches("NB016").count(), 2, "{}", run.stdout);
+                assert_eq!(run.stdout.matches("NB017").count(), 5, "{}", run.stdout);
+                assert!(
+                    run.stdout.contains("postgresql://analyst:****@db.internal")
+                        && run.stdout.contains("mysql://etl:****@warehouse"),
+                    "{}",
+                    run.stdout
+                );
+            }
+            if format == "full" && select == ["--select", "E501"] {
+                // The frames show the lines, masked.
+                assert!(
+                    run.stdout.contains("password='**************'"),
+                    "{}",
+                    run.stdout
+                );
+            }
+        }
+    }
+    for args in [
+        &["check", "--diff", "--select", "ALL", "--unsafe-fixes", "."][..],
+        &[
+            "check",
+            "--diff",
+            "--select",
+            "ALL",
+            "--ignore",
+            "NB016,NB017",
+            "--unsafe-fixes",
+            ".",
+        ],
+        &["format", "--diff", "."],
+        &["format", "--check", "."],
+    ] {
+        let run = project.run(args);
+        let what = args.join(" ");
+        assert_absent(&what, &run);
+        assert_nothing_raw(&what, &run);
+        assert!(!run.stdout.is_empty(), "{what}: shows something");
+    }
+    let run = project.run(&["format", "--diff", "."]);
+    assert!(
+        run.stdout
+            .contains("+conn = connect(host=\"db\", passwd=\"**************\")"),
+        "{}",
+        run.stdout
+    );
+}

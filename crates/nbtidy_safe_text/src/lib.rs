@@ -4,8 +4,9 @@
 //! through this crate first:
 //!
 //! 1. [`redact`] masks every secret [`find_secrets`] knows (tokens, API keys, private keys,
-//!    passwords in URLs), whatever rules were selected. The `secret-in-notebook` rule (NB016)
-//!    finds secrets with the same finder.
+//!    passwords in URLs) and every string literal given to a password-like name
+//!    ([`find_password_literals`]), whatever rules were selected. The `secret-in-notebook` rule
+//!    (NB016) and the `hardcoded-password` rule (NB017) find them with the same finders.
 //! 2. Then one escaping function per kind of output:
 //!    - human-readable text (terminal, CI logs): [`escape`] (one line: line breaks escaped too)
 //!      or [`escape_keeping_lines`] (diffs and other multi-line text);
@@ -25,7 +26,9 @@ mod escape;
 mod secrets;
 
 pub use escape::{escape, escape_json, escape_keeping_lines, escape_xml, is_unsafe};
-pub use secrets::{Secret, find_secrets, may_hold_secret, redact};
+pub use secrets::{
+    Secret, find_password_literals, find_secrets, is_password_name, may_hold_secret, redact,
+};
 
 /// One line of human-readable output: secrets masked, then every unsafe character (line breaks
 /// included) written as `\u{..}`, so the text stays on one line and cannot drive the terminal.

@@ -1,5 +1,7 @@
-//! The secret finder: API keys, tokens and private keys (what NB016 reports), and the redaction
-//! of everything it finds, plus passwords in URLs, before text is printed.
+//! The secret finder: API keys, tokens, private keys and passwords in URLs (what NB016 reports),
+//! string literals assigned to password-like names (what NB017 reports, found here by their
+//! text so that masking them does not depend on the rule), and the redaction of all of them
+//! before text is printed.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -164,13 +166,35 @@ fn scan(text: &str) -> Vec<Candidate> {
             keep: 4,
         });
     }
+    let tokens = out.len();
+    for url in url_passwords(text) {
+        // A token used as the password is reported (and masked) as the token.
+        let token = out[..tokens].iter().any(|candidate| {
+            candidate.secret.range.start < url.password.end
+                && url.password.start < candidate.secret.range.end
+        });
+        out.push(Candidate {
+            secret: Secret {
+                range: url.password.clone(),
+                kind: "password in a URL",
+                shown: url.shown(text),
+            },
+            reported: !token,
+            mask: url.password,
+            keep: 0,
+        });
+    }
+    if out.len() > tokens {
+        out.sort_by_key(|candidate| candidate.secret.range.start);
+    }
     out
 }
 
 /// The secrets in `text` that the `secret-in-notebook` rule reports, in order: AWS access key
 /// ids, GitHub, Slack, Google, OpenAI, Anthropic, Hugging Face and Stripe tokens that stand alone
 /// (not glued to other letters or digits), have the right length and are not obvious
-/// placeholders, and private key blocks.
+/// placeholders, private key blocks, and passwords in URLs (`scheme://user:PASSWORD@host`, not
+/// templates or placeholders; shown as `scheme://user:****@host`).
 pub fn find_secrets(text: &str) -> Vec<Secret> {
     scan(text)
         .into_iter()
@@ -182,15 +206,42 @@ pub fn find_secrets(text: &str) -> Vec<Secret> {
 /// `true` when `text` may hold a secret [`find_secrets`] reports (a cheap pre-check, e.g. on raw
 /// JSON before decoding it: the tokens' characters are never escaped in JSON).
 pub fn may_hold_secret(text: &str) -> bool {
-    SECRET.is_match(text)
+    SECRET.is_match(text) || text.contains("://") || text.contains(r":\/\/")
 }
 
-/// The byte ranges of passwords in URLs: `SCHEME://USER:PASSWORD@` where the scheme is a letter
-/// and 1 to 20 letters, digits, `+`, `.` or `-`, the user at most 64 characters and the password
-/// 1 to 128, neither holding white space, `/`, `:`, `@`, quotes or `\`; template syntax in the
-/// password (`{}`, `$`, `%`, `<>`, `*`) and obvious placeholders are not passwords. Found by
-/// looking around each `://` (no regex: this runs on whole notebooks in `check --diff`).
-fn url_passwords(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+/// A password in a URL, `SCHEME://USER:PASSWORD@HOST`.
+struct UrlPassword {
+    /// Where the scheme starts.
+    scheme_start: usize,
+    /// The password's bytes (between `:` and `@`).
+    password: Range<usize>,
+}
+
+impl UrlPassword {
+    /// What a finding may show: `scheme://user:****@host` (the user masked by [`redact`], the
+    /// host at most 64 characters).
+    fn shown(&self, text: &str) -> String {
+        let before = &text[self.scheme_start..self.password.start];
+        let host_start = self.password.end + 1;
+        let host = text[host_start..]
+            .bytes()
+            .take(64)
+            .take_while(|b| b.is_ascii_alphanumeric() || b"._-".contains(b))
+            .count();
+        format!(
+            "{}****@{}",
+            redact(before),
+            &text[host_start..host_start + host]
+        )
+    }
+}
+
+/// The passwords in URLs: `SCHEME://USER:PASSWORD@` where the scheme is a letter and 1 to 20
+/// letters, digits, `+`, `.` or `-`, the user at most 64 characters and the password 1 to 128,
+/// neither holding white space, `/`, `:`, `@`, quotes or `\`; template syntax in the password
+/// (`{}`, `$`, `%`, `<>`, `*`) and obvious placeholders are not passwords. Found by looking
+/// around each `://` (no regex: this runs on whole notebooks in `check --diff`).
+fn url_passwords(text: &str) -> impl Iterator<Item = UrlPassword> + '_ {
     let bytes = text.as_bytes();
     let stops = |b: u8| b.is_ascii_whitespace() || b"/:@'\"\\".contains(&b);
     text.match_indices("://").filter_map(move |(at, _)| {
@@ -229,8 +280,190 @@ fn url_passwords(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         }
         let password = &text[start..end];
         let template = password.contains(['{', '}', '<', '>', '$', '%', '*']);
-        (!template && !is_placeholder_password(password)).then_some(start..end)
+        (!template && !is_placeholder_password(password)).then_some(UrlPassword {
+            scheme_start,
+            password: start..end,
+        })
     })
+}
+
+/// The words of ruff's (and bandit's) password names, to find candidates quickly.
+static PASSWORD_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)pas|pwd|token|secret").expect("valid regex"));
+
+/// ruff's `PASSWORD_CANDIDATE_REGEX` (flake8-bandit S105/S106/S107).
+static PASSWORD_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|_)(?:pas+wo?r?d|pass(?:phrase)?|pwd|token|secrete?)(?:$|_)")
+        .expect("valid regex")
+});
+
+/// `true` when `name` (a variable, attribute, keyword argument, parameter or string key) names a
+/// password, as ruff's `hardcoded-password-*` rules (S105, S106, S107) decide:
+/// `(^|_)(pas+wo?r?d|pass(phrase)?|pwd|token|secrete?)($|_)`, case-insensitive
+/// (`password`, `db_passwd`, `PWD`, `access_token`, `client_secret`; not `passed`,
+/// `tokenizer`, `passwords`).
+pub fn is_password_name(name: &str) -> bool {
+    PASSWORD_NAME.is_match(name)
+}
+
+/// Longest password literal masked (longer literals are text, not a password).
+const MAX_PASSWORD_LITERAL: usize = 1024;
+
+/// A string literal's value that is obviously not a password: empty or blank, one character
+/// repeated (`xxxx`), masked already (`***`: masking masked text changes nothing), a template (`{password}`, `$PASSWORD`, `%(pw)s`, `<your
+/// password>`, `[PAD]`), or holding a placeholder word (`password`, `changeme`, `your_`, ...).
+fn is_placeholder_literal(value: &str) -> bool {
+    let trimmed = value.trim();
+    let mut chars = trimmed.chars();
+    let first = chars.next();
+    first.is_none_or(|first| chars.all(|c| c == first))
+        || is_placeholder_password(trimmed)
+        || trimmed.contains("***")
+        || trimmed.contains('{')
+        || trimmed.starts_with(['$', '%'])
+        || trimmed.contains("%s")
+        || trimmed.contains("%(")
+        || (trimmed.starts_with('<') && trimmed.ends_with('>'))
+        || (trimmed.starts_with('[') && trimmed.ends_with(']'))
+}
+
+/// The value bytes of the string literal that `text[name]` (a password name, see
+/// [`password_literals`]) is given or compared with, if any.
+fn literal_after_name(text: &str, name: Range<usize>) -> Option<Range<usize>> {
+    let bytes = text.as_bytes();
+    let at_byte = |at: usize| bytes.get(at).copied().unwrap_or(0);
+    let skip = |mut at: usize, what: &[u8], limit: usize| {
+        let stop = at + limit;
+        while at < stop && what.contains(&at_byte(at)) {
+            at += 1;
+        }
+        at
+    };
+    let mut at = name.end;
+    let key_quote = name.start.checked_sub(1).map(|before| bytes[before]);
+    if let Some(quote @ (b'"' | b'\'')) = key_quote {
+        // A string key: `"password": VALUE`, `d["password"] = VALUE`, `d["password"] == VALUE`
+        // (in JSON text, `\"password\"`).
+        if at_byte(at) == b'\\' {
+            at += 1;
+        }
+        if at_byte(at) != quote {
+            return None;
+        }
+        at = skip(at + 1, b" \t", 16);
+        match at_byte(at) {
+            b':' => at += 1,
+            b']' => {
+                at = skip(at + 1, b" \t", 16);
+                at = operator(bytes, at)?;
+            }
+            _ => return None,
+        }
+    } else {
+        // A name: `password = VALUE`, `x.password = VALUE`, `f(password=VALUE)`,
+        // `password: str = VALUE`, `password == VALUE`.
+        at = skip(at, b" \t", 16);
+        if at_byte(at) == b':' {
+            // An annotation, then `=`.
+            at = skip(
+                at + 1,
+                b" \tabcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.[],|",
+                64,
+            );
+            if at_byte(at) != b'=' || at_byte(at + 1) == b'=' {
+                return None;
+            }
+            at += 1;
+        } else {
+            at = operator(bytes, at)?;
+        }
+    }
+    // Line breaks and parentheses, a prefix (`r`, `u`), the opening quote (`\"` in JSON text).
+    at = skip(at, b" \t\r\n(", 64);
+    if b"rRuU".contains(&at_byte(at)) {
+        at += 1;
+    }
+    let (quote, json) = match (at_byte(at), at_byte(at + 1)) {
+        (b'\\', b'"') => (b'"', true),
+        (quote @ (b'"' | b'\''), _) => (quote, false),
+        _ => return None,
+    };
+    at += if json { 2 } else { 1 };
+    let triple = !json && at_byte(at) == quote && at_byte(at + 1) == quote;
+    if triple {
+        at += 2;
+    }
+    let start = at;
+    while at < bytes.len() && at - start <= MAX_PASSWORD_LITERAL {
+        match bytes[at] {
+            b'\\' if json && at_byte(at + 1) == b'"' => return Some(start..at),
+            b'\\' => at += 2,
+            b'"' if json => return None,
+            b'\n' if !triple => return None,
+            b if b == quote
+                && (!triple || (at_byte(at + 1) == quote && at_byte(at + 2) == quote)) =>
+            {
+                return Some(start..at);
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
+/// After `=`, `==` or `!=` at `at` (not `=` of `==`), where the value starts.
+fn operator(bytes: &[u8], at: usize) -> Option<usize> {
+    match (bytes.get(at), bytes.get(at + 1)) {
+        (Some(b'=' | b'!'), Some(b'=')) => Some(at + 2),
+        (Some(b'='), _) => Some(at + 1),
+        _ => None,
+    }
+}
+
+/// The values of string literals given to a password-like name ([`is_password_name`]), found in
+/// the text alone (not parsed, so that the code of a cell, a diff of a notebook's JSON and a
+/// message are masked alike, whatever rules run), in order:
+///
+/// 1. `NAME = 'VALUE'`, `OBJ.NAME = 'VALUE'`, `NAME: TYPE = 'VALUE'` (assignments, keyword
+///    arguments, parameter defaults);
+/// 2. `X['NAME'] = 'VALUE'` and `{'NAME': 'VALUE'}` (string keys);
+/// 3. `NAME == 'VALUE'`, `NAME != 'VALUE'` (comparisons);
+///
+/// with white space, line breaks and `(` allowed before the literal, any quotes, triple quotes,
+/// an `r` or `u` prefix, and `\"` quotes in JSON text. Values that are empty, longer than
+/// 1024 bytes, f-strings, bytes or obvious placeholders ([`is_placeholder_literal`]) are not
+/// passwords. The ranges are the values' bytes, without quotes.
+pub fn find_password_literals(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let is_name = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let mut out = Vec::new();
+    let mut next = 0;
+    for word in PASSWORD_WORD.find_iter(text) {
+        if word.start() < next {
+            continue;
+        }
+        let start = bytes[..word.start()]
+            .iter()
+            .rposition(|b| !is_name(b))
+            .map_or(0, |at| at + 1);
+        let end = word.end()
+            + bytes[word.end()..]
+                .iter()
+                .position(|b| !is_name(b))
+                .unwrap_or(bytes.len() - word.end());
+        next = end;
+        if !is_password_name(&text[start..end]) {
+            continue;
+        }
+        if let Some(value) = literal_after_name(text, start..end)
+            && !value.is_empty()
+            && !is_placeholder_literal(&text[value.clone()])
+        {
+            next = value.end;
+            out.push(value);
+        }
+    }
+    out
 }
 
 /// `text` with every secret masked, for everything nbtidy prints (messages, code frames, diffs,
@@ -240,7 +473,10 @@ fn url_passwords(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 ///    letters and digits that follow): the first four characters kept, the others written as `*`;
 /// 2. a private key, from its `-----BEGIN` line to its `-----END` line (or the end of the text),
 ///    line breaks kept;
-/// 3. a password in a URL (`scheme://user:PASSWORD@`): every character written as `*`.
+/// 3. a password in a URL (`scheme://user:PASSWORD@`): every character written as `*`;
+/// 4. the value of a string literal given to a password-like name
+///    ([`find_password_literals`]: `password = 'VALUE'`, `connect(pwd='VALUE')`,
+///    `{'token': 'VALUE'}`, ...): every character written as `*`.
 ///
 /// The masked text has as many characters as `text`, and the same line breaks, so columns and
 /// rows stay right.
@@ -251,7 +487,11 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         .map(|candidate| (candidate.mask, candidate.keep))
         .collect();
     let before = masks.len();
-    masks.extend(url_passwords(text).map(|range| (range, 0)));
+    masks.extend(
+        find_password_literals(text)
+            .into_iter()
+            .map(|range| (range, 0)),
+    );
     if masks.len() > before {
         masks.sort_by_key(|(range, _)| range.start);
     }

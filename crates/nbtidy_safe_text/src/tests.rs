@@ -56,8 +56,170 @@ fn skips_near_misses_and_placeholders() {
     );
     let hf_short = fake("hf_", "AbCdEfGhIjKlMnOpQ", 1);
     assert!(kinds(&hf_short).is_empty());
-    // Passwords in URLs are masked, not reported.
-    assert!(kinds("postgresql://admin:Hunter2Q9x@db/x").is_empty());
+}
+
+#[test]
+fn reports_passwords_in_urls_without_showing_them() {
+    let text = "engine = create_engine('postgresql://admin:Hunter2Q9x@db.internal:5432/sales')";
+    let found = find_secrets(text);
+    assert_eq!(kinds(text), ["password in a URL"]);
+    assert_eq!(&text[found[0].range.clone()], "Hunter2Q9x");
+    assert_eq!(found[0].shown, "postgresql://admin:****@db.internal");
+    // A token in the user part is masked in what is shown.
+    let github = fake("ghp_", "a1B2c3D4e5F6", 3);
+    let found = find_secrets(&format!("https://{github}:Zq8wXv7u@github.com/o/r"));
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[1].kind, "password in a URL");
+    assert!(!found[1].shown.contains(&github[4..]), "{}", found[1].shown);
+    // A token used as the password is reported once, as the token.
+    assert_eq!(
+        kinds(&format!("https://x-access-token:{github}@github.com")),
+        ["GitHub token"]
+    );
+    for placeholder in [
+        "postgresql://user:password@localhost/db",
+        "postgresql://user:{password}@localhost/db",
+        "f'postgresql://{user}:{pw}@{host}'",
+        "mysql://root:$MYSQL_PASSWORD@db",
+        "mysql://root:<pass>@db",
+        "mysql://root:***@db",
+        "mysql://root:xxx@db",
+        "mysql://root:changeme@db",
+        "https://julien-c:...token...@huggingface.co",
+        "https://example.com/a:b@c",
+    ] {
+        assert!(kinds(placeholder).is_empty(), "{placeholder}");
+    }
+    // In outputs stored as JSON, the pre-check lets them through.
+    assert!(may_hold_secret(r#""postgresql:\/\/admin:Hunter2Q9x@db""#));
+}
+
+#[test]
+fn password_names_are_ruffs() {
+    for name in [
+        "password",
+        "PASSWORD",
+        "db_password",
+        "passwd",
+        "pwd",
+        "user_pwd",
+        "pass",
+        "passphrase",
+        "access_token",
+        "TOKEN",
+        "client_secret",
+        "secret_key",
+        "password_hash",
+    ] {
+        assert!(is_password_name(name), "{name}");
+    }
+    for name in [
+        "passed",
+        "passwords",
+        "tokenizer",
+        "tokens",
+        "secrets",
+        "bypass",
+        "password2",
+        "compass",
+    ] {
+        assert!(!is_password_name(name), "{name}");
+    }
+}
+
+/// The values [`find_password_literals`] finds in `text`.
+fn literals(text: &str) -> Vec<&str> {
+    find_password_literals(text)
+        .into_iter()
+        .map(|range| &text[range])
+        .collect()
+}
+
+#[test]
+fn finds_string_literals_given_to_password_names() {
+    for (text, value) in [
+        ("password = 'Hunter2Q9x'", "Hunter2Q9x"),
+        ("DB_PASSWORD=\"Hunter2Q9x\"", "Hunter2Q9x"),
+        ("self.password = r'Hunter2Q9x'", "Hunter2Q9x"),
+        ("password: str = 'Hunter2Q9x'", "Hunter2Q9x"),
+        ("password: Optional[str] = 'Hunter2Q9x'", "Hunter2Q9x"),
+        ("connect(host='db', password='Hunter2Q9x')", "Hunter2Q9x"),
+        ("def login(user, pwd='Hunter2Q9x'):", "Hunter2Q9x"),
+        ("config['password'] = 'Hunter2Q9x'", "Hunter2Q9x"),
+        (
+            "{'user': 'admin', \"password\": 'Hunter2Q9x'}",
+            "Hunter2Q9x",
+        ),
+        ("if password == 'Hunter2Q9x':", "Hunter2Q9x"),
+        ("if token != \"Hunter2Q9x\":", "Hunter2Q9x"),
+        ("password = (\n    'Hunter2Q9x'\n)", "Hunter2Q9x"),
+        ("password = '''Hunter2Q9x'''", "Hunter2Q9x"),
+        ("password = 'it\\'s Hunter2'", "it\\'s Hunter2"),
+        // A notebook's JSON, as `check --diff` shows it.
+        (r#""    password = \"Hunter2Q9x\",\n","#, "Hunter2Q9x"),
+        (r#""{\"password\": \"Hunter2Q9x\"}""#, "Hunter2Q9x"),
+    ] {
+        assert_eq!(literals(text), [value], "{text}");
+    }
+    for text in [
+        "password = ''",
+        "password = 'password'",
+        "password = 'your_password_here'",
+        "password = '********'",
+        "password = 'xxxx'",
+        "password = '{db_password}'",
+        "password = '$DB_PASSWORD'",
+        "password = '<your password>'",
+        "pad_token = '[PAD]'",
+        "eos_token = '</s>'",
+        "password = f'Hunter2{x}'",
+        "password = b'Hunter2Q9x'",
+        "password = os.environ['DB_PASSWORD']",
+        "passed = 'Hunter2Q9x'",
+        "tokenizer = 'bert-base-uncased'",
+        "password == password2",
+        "password = 'unterminated\n'",
+        "x = 'password'",
+    ] {
+        assert!(literals(text).is_empty(), "{text}: {:?}", literals(text));
+    }
+}
+
+#[test]
+fn redaction_masks_password_literals_whatever_rules_run() {
+    assert_eq!(
+        redact("conn = connect(user='admin', password='Hunter2Q9x')"),
+        "conn = connect(user='admin', password='**********')"
+    );
+    assert_eq!(
+        redact("password = '''Hunter\n2Q9x'''"),
+        "password = '''******\n****'''"
+    );
+    // A token given to a password name keeps its four characters (it is reported as the token).
+    let github = fake("ghp_", "a1B2c3D4e5F6", 3);
+    assert_eq!(
+        redact(&format!("token = '{github}'")),
+        format!("token = 'ghp_{}'", "*".repeat(36))
+    );
+    // Masking masked text changes nothing (the printer masks rendered findings again).
+    let once = redact(&format!("token = '{github}'\npassword = 'Hunter2Q9x'")).into_owned();
+    assert_eq!(redact(&once), once);
+    // Never a panic on multi-byte characters or text ending anywhere.
+    for text in [
+        "password = 'é'",
+        "password = 'éé",
+        "password = '",
+        "password =",
+        "password",
+        "'password",
+        "\"password\\",
+        "password: é = 'x'",
+        "password = r",
+        "password = u'''é''",
+    ] {
+        let _ = redact(text);
+        let _ = find_password_literals(text);
+    }
 }
 
 #[test]

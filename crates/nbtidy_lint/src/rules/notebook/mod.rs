@@ -9,6 +9,7 @@ pub mod empty_cell;
 pub mod error_output;
 pub mod execution_count_present;
 pub mod execution_out_of_order;
+pub mod hardcoded_password;
 pub mod invalid_notebook;
 pub mod large_output;
 pub mod missing_cell_id;
@@ -43,5 +44,6 @@ pub static FAMILY: Family = Family {
         &unpinned_install::UnpinnedInstall,
         &absolute_local_path::AbsoluteLocalPath,
         &secret_in_notebook::SecretInNotebook,
+        &hardcoded_password::HardcodedPassword,
     ],
 };

@@ -1,9 +1,10 @@
-//! `NB016` secret-in-notebook: an API key, token or private key in code or outputs.
+//! `NB016` secret-in-notebook: an API key, token, private key or password in a URL in code or
+//! outputs.
 
 use std::borrow::Cow;
 
 use nbtidy_notebook::{CellType, Span};
-use nbtidy_safe_text::{find_secrets, may_hold_secret};
+use nbtidy_safe_text::{Secret, find_secrets, may_hold_secret};
 
 use crate::context::{Context, text_range};
 use crate::diagnostics::Diagnostics;
@@ -26,11 +27,16 @@ crate::declare_rule! {
     ///   Anthropic keys (`sk-ant-api03-…`);
     /// - Hugging Face tokens (`hf_` and 34 letters);
     /// - Stripe live keys (`sk_live_…`, `rk_live_…`);
-    /// - private key blocks (`-----BEGIN … PRIVATE KEY-----` followed by key data).
+    /// - private key blocks (`-----BEGIN … PRIVATE KEY-----` followed by key data);
+    /// - passwords in URLs (`postgresql://user:PASSWORD@host`, any scheme).
     ///
     /// A token must stand alone (not glued to other letters or digits) and have the right
     /// length; obvious placeholders (`AKIAIOSFODNN7EXAMPLE`, `sk-xxxx…`, values with very few
-    /// distinct characters) are skipped. Messages show only the first four characters.
+    /// distinct characters) are skipped. Messages show only the first four characters. A
+    /// password in a URL is never shown (`postgresql://user:****@host`); templates
+    /// (`{password}`, `$DB_PASSWORD`, `<pass>`, `***`) and placeholders (`password`, `xxx`,
+    /// `changeme`, …) are skipped. String literals given to password-like names are
+    /// `NB017`'s.
     ///
     /// Findings in code point at the token in the cell; findings in outputs point at the
     /// output that holds it.
@@ -51,9 +57,18 @@ crate::declare_rule! {
     /// client = OpenAI(api_key=os.environ["OPENAI_API_KEY"])
     /// ```
     ///
+    /// ```python
+    /// engine = create_engine("postgresql://analyst:s3cr3t-Pa55@db/sales")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// engine = create_engine(f"postgresql://analyst:{os.environ['DB_PASSWORD']}@db/sales")
+    /// ```
+    ///
     /// ## Fix safety
-    /// No fix: removing the text does not un-leak the key (it must be revoked), and the code
-    /// needs another way to get it.
+    /// No fix: removing the text does not un-leak the key (it must be revoked, or the password
+    /// changed), and the code needs another way to get it.
     ///
     /// ## EditorConfig keys
     /// None.
@@ -109,6 +124,15 @@ fn output_texts<'a>(text: &'a str, output: &Span) -> Vec<Cow<'a, str>> {
     out
 }
 
+/// What to do with a leaked secret: change a password, revoke a key.
+fn revoke(secret: &Secret) -> &'static str {
+    if secret.kind.starts_with("password") {
+        "change"
+    } else {
+        "revoke"
+    }
+}
+
 impl Rule for SecretInNotebook {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -125,8 +149,10 @@ impl Rule for SecretInNotebook {
                 out.push(context.code_diagnostic(
                     &Self::META,
                     format!(
-                        "possible {} (`{}`) in the code: revoke it, and read it from the environment or a secrets manager",
-                        found.kind, found.shown
+                        "possible {} (`{}`) in the code: {} it, and read it from the environment or a secrets manager",
+                        found.kind,
+                        found.shown,
+                        revoke(&found)
                     ),
                     view.index,
                     text_range(found.range.start, found.range.end),
@@ -151,10 +177,11 @@ impl Rule for SecretInNotebook {
                         out.push(context.diagnostic(
                             &Self::META,
                             format!(
-                                "possible {} (`{}`) in the saved outputs of cell {}: revoke it and clear the output",
+                                "possible {} (`{}`) in the saved outputs of cell {}: {} it and clear the output",
                                 found.kind,
                                 found.shown,
-                                view.number()
+                                view.number(),
+                                revoke(&found)
                             ),
                             context.json_location(Some(view.index), &output),
                         ));

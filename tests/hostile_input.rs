@@ -667,3 +667,32 @@ fn sockets_and_fifos_named_ipynb_are_passed_over_alike() {
         }
     }
 }
+
+/// Class 10: fixing that needs more rounds than the fix loop runs says how many fixable findings
+/// are left (a chain of assignments: each removal makes the previous variable unused), and a
+/// second run finishes the job.
+#[test]
+fn fixing_says_what_is_left_when_it_does_not_converge() {
+    let project = Project::new();
+    let mut code = String::from("def f():\n    a0 = 1\n");
+    for i in 1..15 {
+        code.push_str(&format!("    a{i} = a{}\n", i - 1));
+    }
+    code.push_str("    return 0");
+    project.write("chain.ipynb", code_notebook(&[&code]));
+    let args = ["check", "--select", "F841", "--fix", "--unsafe-fixes", "."];
+    let first = run(&project, &args);
+    assert_sane(&first);
+    assert!(
+        first.stderr.contains(
+            "chain.ipynb: 1 fixable finding left after 10 rounds of fixing; run the command again"
+        ),
+        "{}",
+        first.stderr
+    );
+    let second = run(&project, &args);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(!second.stderr.contains("left after"), "{}", second.stderr);
+    let after = project.read("chain.ipynb");
+    assert!(!after.contains("a0 = 1"), "{after}");
+}

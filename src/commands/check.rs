@@ -36,6 +36,8 @@ struct Checked {
     failing: bool,
     /// Fixes dropped because they would break the code (`cell N: ...`).
     dropped: Vec<String>,
+    /// Fixes that still apply after the last round of fixing.
+    unconverged: usize,
     /// What the fixes change (--diff).
     diff: String,
     /// The findings, rendered or kept for the output document.
@@ -177,6 +179,14 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
             };
             for dropped in &checked.dropped {
                 printer::warning(&format!("{}:{dropped}", finished.display));
+            }
+            if checked.unconverged > 0 {
+                printer::warning(&format!(
+                    "{}: {} left after {} rounds of fixing; run the command again",
+                    finished.display,
+                    printer::plural(checked.unconverged, "fixable finding"),
+                    nbtidy_lint::fix::MAX_ROUNDS
+                ));
             }
             fixed += checked.fixed;
             found += checked.found;
@@ -344,6 +354,7 @@ fn lint_bytes(
             .map_err(|err| Stop::Unreadable(err.to_string()))?;
         checked.fixed = outcome.fixed;
         checked.dropped = outcome.dropped;
+        checked.unconverged = outcome.unconverged;
         let mut diagnostics = outcome.remaining;
         diagnostics.path.clone_from(&display);
         if let Some(new) = outcome.bytes {

@@ -35,6 +35,9 @@ pub struct FixOutcome {
     pub fixed: usize,
     /// Fixes that were not applied because the code would no longer parse (`cell N: CODE: message`).
     pub dropped: Vec<String>,
+    /// Findings left whose fix would still apply: fixing did not converge within
+    /// [`MAX_ROUNDS`] rounds. Reported, so a user knows to run it again.
+    pub unconverged: usize,
     /// The findings left after fixing.
     pub remaining: FileDiagnostics,
 }
@@ -286,11 +289,18 @@ pub fn fix_notebook(
     let notebook = Notebook::parse(&current)?;
     let context = Context::new(path, &notebook, config);
     let remaining = crate::file_diagnostics(path, &context, crate::run_rules(&context, selection));
+    // Fixes that would still apply: the rounds ran out (or fixes kept undoing each other).
+    let unconverged = remaining
+        .diagnostics
+        .iter()
+        .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+        .count();
     let changed = current != bytes;
     Ok(FixOutcome {
         bytes: changed.then_some(current),
         fixed,
         dropped,
+        unconverged,
         remaining,
     })
 }

@@ -12,41 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use common::{Project, Run, code_notebook, nbtidy_command};
+use common::{Project, Run, code_notebook, nbtidy_command, run_with_timeout};
 
 const GOOD_BEFORE: &[&str] = &["x=1"];
 const GOOD_AFTER: &[&str] = &["x = 1"];
-
-/// Runs `command` to completion, failing the test if it takes longer than `timeout`.
-fn run_with_timeout(mut command: Command, timeout: Duration) -> Run {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start nbtidy");
-    let started = Instant::now();
-    loop {
-        if child.try_wait().expect("poll nbtidy").is_some() {
-            break;
-        }
-        if started.elapsed() > timeout {
-            let _ = child.kill();
-            let output = child.wait_with_output().expect("reap nbtidy");
-            panic!(
-                "nbtidy blocked for more than {timeout:?}\n--- stderr ---\n{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    let output = child.wait_with_output().expect("collect nbtidy's output");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    }
-}
 
 fn run(project: &Project, args: &[&str]) -> Run {
     let mut command = nbtidy_command(project.root());

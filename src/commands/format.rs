@@ -295,26 +295,18 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
                 result.changes.push((number, old.into_owned(), new.clone()));
                 sources.push((index, new));
             }
-            Err(FormatError::Syntax {
-                row,
-                column,
-                message,
-            }) => result.skipped.push((
-                number,
-                row,
-                column,
-                format!("syntax error, cell left unchanged: {message}"),
-            )),
-            Err(FormatError::TooDeep {
-                row,
-                column,
-                message,
-            }) => result.skipped.push((
-                number,
-                row,
-                column,
-                format!("{message}; cell left unchanged"),
-            )),
+            Err(
+                err @ (FormatError::Syntax { row, column, .. }
+                | FormatError::TooDeep { row, column, .. }),
+            ) => {
+                let message = match err {
+                    FormatError::Syntax { message, .. } => {
+                        format!("syntax error, cell left unchanged: {message}")
+                    }
+                    other => format!("{}; cell left unchanged", other.message()),
+                };
+                result.skipped.push((number, row, column, message));
+            }
             Err(err @ FormatError::Internal(_)) => {
                 result
                     .skipped

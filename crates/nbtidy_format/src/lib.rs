@@ -53,6 +53,17 @@ pub enum FormatError {
     Internal(String),
 }
 
+impl FormatError {
+    /// The message, without the position.
+    pub fn message(&self) -> &str {
+        match self {
+            FormatError::Syntax { message, .. }
+            | FormatError::TooDeep { message, .. }
+            | FormatError::Internal(message) => message,
+        }
+    }
+}
+
 /// The largest line width the formatter supports; `max_line_length = off` maps to it.
 pub const MAX_LINE_WIDTH: u16 = 320;
 
@@ -250,19 +261,7 @@ pub fn check_parses(code: &str) -> Result<(), FormatError> {
     // As IPython runs it: without the common indentation (positions in `code`).
     parse_cell(indent.dedented()).map(|_| ()).map_err(|err| {
         let offset = indent.to_original(err.offset());
-        let (row, column) = row_column(code, offset);
-        match err {
-            ParseError::TooDeep(deep) => FormatError::TooDeep {
-                row,
-                column,
-                message: deep.to_string(),
-            },
-            ParseError::Syntax { message, .. } => FormatError::Syntax {
-                row,
-                column,
-                message,
-            },
-        }
+        format_error_at(err, code, offset)
     })
 }
 
@@ -280,7 +279,13 @@ fn cell_line_ending(code: &str) -> LineEnding {
 
 /// A parse error as a [`FormatError`] with its row and column in `code`.
 fn format_error(err: ParseError, code: &str) -> FormatError {
-    let (row, column) = row_column(code, err.offset());
+    let offset = err.offset();
+    format_error_at(err, code, offset)
+}
+
+/// A parse error as a [`FormatError`] placed at byte `offset` of `code`.
+fn format_error_at(err: ParseError, code: &str, offset: usize) -> FormatError {
+    let (row, column) = row_column(code, offset);
     match err {
         ParseError::TooDeep(deep) => FormatError::TooDeep {
             row,

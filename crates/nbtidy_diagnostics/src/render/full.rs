@@ -32,6 +32,17 @@ use crate::{Diagnostic, FileDiagnostics, Position, Severity};
 /// The most rows of a cell one code frame shows.
 const MAX_ROWS: usize = 10;
 
+/// Rows longer than this (in bytes) are handed to the renderer as a window around the span: it
+/// cuts rows to the terminal's width anyway, and giving it whole rows made a row holding
+/// thousands of findings cost time quadratic in its length.
+const LONG_ROW: usize = 4096;
+
+/// Characters kept on each side of the span in such a window (more than any terminal shows).
+const WINDOW_CONTEXT: usize = 512;
+
+/// Every this many characters of a long row, its byte offset is recorded.
+const CHECKPOINT: usize = 256;
+
 pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> String {
     let renderer = if options.color {
         Renderer::styled()
@@ -84,15 +95,33 @@ fn frame<'a>(
     let mut source = String::new();
     let mut span = 0..0;
     for row in start.row..=last_row {
-        let line = rows.line(cell, row)?;
+        let full_line = rows.line(cell, row)?;
+        // The columns of the span on this row, and the part of the row shown.
+        let from = if row == start.row { start.column } else { 1 };
+        let to = if row == end.row {
+            end.column
+        } else {
+            usize::MAX
+        };
+        let (line, first) = if full_line.len() > LONG_ROW {
+            let first = from.saturating_sub(WINDOW_CONTEXT).max(1);
+            let last = to
+                .saturating_add(WINDOW_CONTEXT)
+                .min(from + 2 * WINDOW_CONTEXT);
+            let begin = rows.char_to_byte(cell, row, first);
+            let end_byte = rows.char_to_byte(cell, row, last);
+            (&full_line[begin..end_byte.max(begin)], first)
+        } else {
+            (full_line, 1)
+        };
         if row > start.row {
             source.push('\n');
         }
         if row == start.row {
-            span.start = source.len() + byte_offset(line, start.column);
+            span.start = source.len() + byte_offset(line, start.column + 1 - first);
         }
         if row == end.row {
-            span.end = source.len() + byte_offset(line, end.column);
+            span.end = source.len() + byte_offset(line, (end.column + 1).saturating_sub(first));
         } else if row == last_row {
             span.end = source.len() + byte_offset(line, usize::MAX);
         }
@@ -128,6 +157,8 @@ fn frame<'a>(
 struct CellRows<'a> {
     file: &'a FileDiagnostics,
     cells: Vec<std::cell::OnceCell<Vec<&'a str>>>,
+    /// For long rows: the byte offset of every [`CHECKPOINT`]-th character, by (cell, row).
+    checkpoints: std::cell::RefCell<std::collections::HashMap<(usize, usize), Vec<usize>>>,
 }
 
 impl<'a> CellRows<'a> {
@@ -137,7 +168,31 @@ impl<'a> CellRows<'a> {
             cells: (0..file.cells.len())
                 .map(|_| std::cell::OnceCell::new())
                 .collect(),
+            checkpoints: std::cell::RefCell::default(),
         }
+    }
+
+    /// The byte offset of 1-based character column `column` of a row (its end past the end),
+    /// from checkpoints computed once per row: O(1) per call after one pass over the row.
+    fn char_to_byte(&self, cell: usize, row: usize, column: usize) -> usize {
+        let Some(line) = self.line(cell, row) else {
+            return 0;
+        };
+        let mut checkpoints = self.checkpoints.borrow_mut();
+        let marks = checkpoints.entry((cell, row)).or_insert_with(|| {
+            line.char_indices()
+                .step_by(CHECKPOINT)
+                .map(|(at, _)| at)
+                .collect()
+        });
+        let index = column.saturating_sub(1);
+        let Some(&mark) = marks.get(index / CHECKPOINT) else {
+            return line.len();
+        };
+        line[mark..]
+            .char_indices()
+            .nth(index % CHECKPOINT)
+            .map_or(line.len(), |(at, _)| mark + at)
     }
 
     /// What [`FileDiagnostics::cell_line`] returns, by index.

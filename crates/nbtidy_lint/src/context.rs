@@ -190,18 +190,18 @@ impl CellView<'_> {
     /// 1-based row and column (characters) in the stored cell of byte `offset` of
     /// [`CellView::text`].
     pub fn position(&self, offset: usize) -> Position {
-        if self.dedent.is_some() {
-            let text = self.original_text();
-            let (row, column) = nbtidy_python::row_column(text, self.original_offset(offset));
-            return Position::new(row, column);
-        }
         let text = self.text();
         let offset = offset.min(text.len());
         let starts = self.line_starts();
         let row = starts.partition_point(|&start| start <= offset);
         let line_start = starts[row - 1];
         let chars = chars_between(&self.char_counts, text, line_start, offset);
-        Position::new(row, chars + 1)
+        // Dedenting keeps the rows; a row that lost the indentation gets it back in its column.
+        let column = match &self.dedent {
+            Some(indent) => indent.original_column(row, chars + 1),
+            None => chars + 1,
+        };
+        Position::new(row, column)
     }
 
     /// Byte range of row `row` (1-based) without its line ending.

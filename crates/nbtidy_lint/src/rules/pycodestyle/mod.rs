@@ -6,6 +6,7 @@ pub mod bare_except;
 pub mod blank_line_with_whitespace;
 pub mod line_too_long;
 pub mod none_comparison;
+pub mod not_tests;
 pub mod syntax_error;
 pub mod tab_indentation;
 pub mod trailing_whitespace;
@@ -23,6 +24,8 @@ pub static FAMILY: Family = Family {
         &syntax_error::SyntaxError,
         &none_comparison::NoneComparison,
         &true_false_comparison::TrueFalseComparison,
+        &not_tests::NotInTest,
+        &not_tests::NotIsTest,
         &useless_semicolon::UselessSemicolon,
         &bare_except::BareExcept,
         &line_too_long::LineTooLong,

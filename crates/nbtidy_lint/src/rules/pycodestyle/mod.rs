@@ -11,6 +11,7 @@ pub mod syntax_error;
 pub mod tab_indentation;
 pub mod trailing_whitespace;
 pub mod true_false_comparison;
+pub mod type_comparison;
 pub mod useless_semicolon;
 
 use crate::registry::Family;
@@ -27,6 +28,7 @@ pub static FAMILY: Family = Family {
         &not_tests::NotInTest,
         &not_tests::NotIsTest,
         &useless_semicolon::UselessSemicolon,
+        &type_comparison::TypeComparison,
         &bare_except::BareExcept,
         &line_too_long::LineTooLong,
         &tab_indentation::TabIndentation,

@@ -4,6 +4,7 @@
 
 pub mod bare_except;
 pub mod blank_line_with_whitespace;
+pub mod lambda_assignment;
 pub mod line_too_long;
 pub mod none_comparison;
 pub mod not_tests;
@@ -30,6 +31,7 @@ pub static FAMILY: Family = Family {
         &useless_semicolon::UselessSemicolon,
         &type_comparison::TypeComparison,
         &bare_except::BareExcept,
+        &lambda_assignment::LambdaAssignment,
         &line_too_long::LineTooLong,
         &tab_indentation::TabIndentation,
         &trailing_whitespace::TrailingWhitespace,

@@ -2,6 +2,9 @@
 //!
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
+pub mod ambiguous_class_name;
+pub mod ambiguous_function_name;
+pub mod ambiguous_variable_name;
 pub mod bare_except;
 pub mod blank_line_with_whitespace;
 pub mod lambda_assignment;
@@ -32,6 +35,9 @@ pub static FAMILY: Family = Family {
         &type_comparison::TypeComparison,
         &bare_except::BareExcept,
         &lambda_assignment::LambdaAssignment,
+        &ambiguous_variable_name::AmbiguousVariableName,
+        &ambiguous_class_name::AmbiguousClassName,
+        &ambiguous_function_name::AmbiguousFunctionName,
         &line_too_long::LineTooLong,
         &tab_indentation::TabIndentation,
         &trailing_whitespace::TrailingWhitespace,

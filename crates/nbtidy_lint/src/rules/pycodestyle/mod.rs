@@ -9,6 +9,7 @@ pub mod bare_except;
 pub mod blank_line_with_whitespace;
 pub mod lambda_assignment;
 pub mod line_too_long;
+pub mod multiple_imports_on_one_line;
 pub mod none_comparison;
 pub mod not_tests;
 pub mod syntax_error;
@@ -31,6 +32,7 @@ pub static FAMILY: Family = Family {
         &true_false_comparison::TrueFalseComparison,
         &not_tests::NotInTest,
         &not_tests::NotIsTest,
+        &multiple_imports_on_one_line::MultipleImportsOnOneLine,
         &useless_semicolon::UselessSemicolon,
         &type_comparison::TypeComparison,
         &bare_except::BareExcept,

@@ -7,6 +7,7 @@ pub mod ambiguous_function_name;
 pub mod ambiguous_variable_name;
 pub mod bare_except;
 pub mod blank_line_with_whitespace;
+pub mod compound_statements;
 pub mod lambda_assignment;
 pub mod line_too_long;
 pub mod multiple_imports_on_one_line;
@@ -33,6 +34,8 @@ pub static FAMILY: Family = Family {
         &not_tests::NotInTest,
         &not_tests::NotIsTest,
         &multiple_imports_on_one_line::MultipleImportsOnOneLine,
+        &compound_statements::MultipleStatementsOnOneLineColon,
+        &compound_statements::MultipleStatementsOnOneLineSemicolon,
         &useless_semicolon::UselessSemicolon,
         &type_comparison::TypeComparison,
         &bare_except::BareExcept,

@@ -48,10 +48,12 @@ crate::declare_rule! {
     /// shares the line (`f = lambda: 0; g = 1`, a cell-ending `f = lambda: 0;`), or when the
     /// name was declared with an annotation in the same scope. Unlike ruff, nbtidy also
     /// offers no fix for an annotated assignment (`f: Callable[[int], int] = lambda x: x`;
-    /// ruff moves the `Callable` types onto the parameters) or for a lambda whose parameters
-    /// or body are written over several lines; and where only the lambda spans lines
-    /// (`f = (lambda x:` then `x + 1)`) the body is returned as written (`return x + 1`) where
-    /// ruff writes `return (x + 1)`.
+    /// ruff moves the `Callable` types onto the parameters), for a lambda whose defaults span
+    /// lines, or whose body spans lines in an indented block (ruff indents the body's later
+    /// lines, which changes the text of a multi-line string in it); a body over several lines
+    /// in an unindented statement is kept as written, as in ruff. Where only the lambda spans
+    /// lines (`f = (lambda x:` then `x + 1)`) the body is returned as written (`return x + 1`)
+    /// where ruff writes `return (x + 1)`.
     ///
     /// ## EditorConfig keys
     /// None.
@@ -125,8 +127,9 @@ fn first_indentation(context: &Context<'_>) -> String {
         .unwrap_or_else(|| "    ".to_owned())
 }
 
-/// `def NAME(PARAMETERS):` and `return BODY` on the next line, or `None` when the lambda spans
-/// lines or its parameters are not where the tree says.
+/// `def NAME(PARAMETERS):` and `return BODY` on the next line, or `None` when a default
+/// spans lines, the body spans lines in an indented statement, or the code is not where the
+/// tree says.
 fn as_def(cell: &CellView<'_>, found: &Found<'_>, unit: &str) -> Option<String> {
     let source = cell.text();
     let parsed = cell.parsed()?;
@@ -143,10 +146,15 @@ fn as_def(cell: &CellView<'_>, found: &Found<'_>, unit: &str) -> Option<String> 
         Some(parameters) => parameters_code(parameters, source)?,
         None => String::new(),
     };
-    if body.contains(['\n', '\r']) || parameters.contains(['\n', '\r']) {
+    let indentation = &source[line_start..found.statement.start().to_usize()];
+    // A body over several lines stays as written: its line breaks are inside brackets (or
+    // after a backslash), where indentation does not matter. Ruff also indents its later lines
+    // by the statement's indentation, which would change a multi-line string's text; nbtidy
+    // offers no fix there instead.
+    if parameters.contains(['\n', '\r']) || (!indentation.is_empty() && body.contains(['\n', '\r']))
+    {
         return None;
     }
-    let indentation = &source[line_start..found.statement.start().to_usize()];
     Some(format!(
         "def {}({parameters}):\n{indentation}{unit}return {body}",
         found.name

@@ -2,7 +2,9 @@
 //!
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
+pub mod assert_tuple;
 pub mod f_string_missing_placeholders;
+pub mod if_tuple;
 pub mod import_star;
 pub mod is_literal;
 pub mod redefined_while_unused;
@@ -25,5 +27,7 @@ pub static FAMILY: Family = Family {
         &import_star::ImportStar,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
+        &assert_tuple::AssertTuple,
+        &if_tuple::IfTuple,
     ],
 };

@@ -8,6 +8,7 @@ pub mod if_tuple;
 pub mod import_star;
 pub mod is_literal;
 pub mod redefined_while_unused;
+pub mod repeated_keys;
 pub mod undefined_name;
 pub mod unused_import;
 pub mod unused_variable;
@@ -29,5 +30,7 @@ pub static FAMILY: Family = Family {
         &is_literal::IsLiteral,
         &assert_tuple::AssertTuple,
         &if_tuple::IfTuple,
+        &repeated_keys::MultiValueRepeatedKeyLiteral,
+        &repeated_keys::MultiValueRepeatedKeyVariable,
     ],
 };

@@ -3,6 +3,7 @@
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
 pub mod assert_tuple;
+pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
 pub mod if_tuple;
 pub mod import_star;
@@ -32,5 +33,6 @@ pub static FAMILY: Family = Family {
         &if_tuple::IfTuple,
         &repeated_keys::MultiValueRepeatedKeyLiteral,
         &repeated_keys::MultiValueRepeatedKeyVariable,
+        &default_except_not_last::DefaultExceptNotLast,
     ],
 };

@@ -8,6 +8,7 @@ pub mod f_string_missing_placeholders;
 pub mod if_tuple;
 pub mod import_star;
 pub mod is_literal;
+pub mod raise_not_implemented;
 pub mod redefined_while_unused;
 pub mod repeated_keys;
 pub mod undefined_name;
@@ -34,5 +35,6 @@ pub static FAMILY: Family = Family {
         &repeated_keys::MultiValueRepeatedKeyLiteral,
         &repeated_keys::MultiValueRepeatedKeyVariable,
         &default_except_not_last::DefaultExceptNotLast,
+        &raise_not_implemented::RaiseNotImplemented,
     ],
 };

@@ -7,6 +7,7 @@ pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
 pub mod if_tuple;
 pub mod import_star;
+pub mod invalid_print_syntax;
 pub mod is_literal;
 pub mod raise_not_implemented;
 pub mod redefined_while_unused;
@@ -31,6 +32,7 @@ pub static FAMILY: Family = Family {
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
         &assert_tuple::AssertTuple,
+        &invalid_print_syntax::InvalidPrintSyntax,
         &if_tuple::IfTuple,
         &repeated_keys::MultiValueRepeatedKeyLiteral,
         &repeated_keys::MultiValueRepeatedKeyVariable,

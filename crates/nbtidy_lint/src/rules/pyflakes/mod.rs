@@ -12,6 +12,7 @@ pub mod is_literal;
 pub mod raise_not_implemented;
 pub mod redefined_while_unused;
 pub mod repeated_keys;
+pub mod starred_expressions;
 pub mod undefined_name;
 pub mod unused_import;
 pub mod unused_variable;
@@ -36,6 +37,8 @@ pub static FAMILY: Family = Family {
         &if_tuple::IfTuple,
         &repeated_keys::MultiValueRepeatedKeyLiteral,
         &repeated_keys::MultiValueRepeatedKeyVariable,
+        &starred_expressions::ExpressionsInStarAssignment,
+        &starred_expressions::MultipleStarredExpressions,
         &default_except_not_last::DefaultExceptNotLast,
         &raise_not_implemented::RaiseNotImplemented,
     ],

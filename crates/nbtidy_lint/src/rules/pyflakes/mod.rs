@@ -14,6 +14,7 @@ pub mod redefined_while_unused;
 pub mod repeated_keys;
 pub mod starred_expressions;
 pub mod undefined_name;
+pub mod unused_annotation;
 pub mod unused_import;
 pub mod unused_variable;
 
@@ -29,6 +30,7 @@ pub static FAMILY: Family = Family {
         &unused_import::UnusedImport,
         &redefined_while_unused::RedefinedWhileUnused,
         &unused_variable::UnusedVariable,
+        &unused_annotation::UnusedAnnotation,
         &import_star::ImportStar,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,

@@ -2,11 +2,19 @@
 //!
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
+pub mod assert_tuple;
+pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
+pub mod if_tuple;
 pub mod import_star;
+pub mod invalid_print_syntax;
 pub mod is_literal;
+pub mod raise_not_implemented;
 pub mod redefined_while_unused;
+pub mod repeated_keys;
+pub mod starred_expressions;
 pub mod undefined_name;
+pub mod unused_annotation;
 pub mod unused_import;
 pub mod unused_variable;
 
@@ -22,8 +30,18 @@ pub static FAMILY: Family = Family {
         &unused_import::UnusedImport,
         &redefined_while_unused::RedefinedWhileUnused,
         &unused_variable::UnusedVariable,
+        &unused_annotation::UnusedAnnotation,
         &import_star::ImportStar,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
+        &assert_tuple::AssertTuple,
+        &invalid_print_syntax::InvalidPrintSyntax,
+        &if_tuple::IfTuple,
+        &repeated_keys::MultiValueRepeatedKeyLiteral,
+        &repeated_keys::MultiValueRepeatedKeyVariable,
+        &starred_expressions::ExpressionsInStarAssignment,
+        &starred_expressions::MultipleStarredExpressions,
+        &default_except_not_last::DefaultExceptNotLast,
+        &raise_not_implemented::RaiseNotImplemented,
     ],
 };

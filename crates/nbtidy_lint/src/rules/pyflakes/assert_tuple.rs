@@ -1,0 +1,81 @@
+//! `F631` assert-tuple: `assert (x, "message")`, an assertion that always passes.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, Stmt, StmtAssert};
+use ruff_text_size::Ranged;
+
+use crate::context::Context;
+use crate::diagnostics::Diagnostics;
+use crate::rule::{FixAvailability, Rule, RuleMeta};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Checks for `assert` statements whose test is a non-empty tuple, such as
+    /// `assert (x > 0, "x must be positive")`.
+    ///
+    /// ## Why is this bad?
+    /// A non-empty tuple is always true, so the assertion never fails: the parentheses meant
+    /// to wrap the condition and its message made one tuple of them. CPython warns
+    /// (`SyntaxWarning: assertion is always true`).
+    ///
+    /// ## Example
+    /// ```python
+    /// assert (len(df) > 0, "empty frame")
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// assert len(df) > 0, "empty frame"
+    /// ```
+    ///
+    /// ## Fix safety
+    /// No fix, as in ruff.
+    ///
+    /// ## EditorConfig keys
+    /// None.
+    pub struct AssertTuple {
+        code: "F631",
+        name: "assert-tuple",
+        severity: Warning,
+        recommended: true,
+        fix: FixAvailability::None,
+        keys: [],
+    }
+}
+
+impl Rule for AssertTuple {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
+        for (cell, module) in context.python_cells() {
+            let mut finder = Finder::default();
+            finder.visit_body(&module.body);
+            for assert in finder.found {
+                out.push(context.code_diagnostic(
+                    &Self::META,
+                    "Assert test is a non-empty tuple, which is always `True`",
+                    cell.index,
+                    assert.range(),
+                ));
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Finder<'a> {
+    found: Vec<&'a StmtAssert>,
+}
+
+impl<'a> Visitor<'a> for Finder<'a> {
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        if let Stmt::Assert(assert) = stmt
+            && matches!(&*assert.test, Expr::Tuple(tuple) if !tuple.elts.is_empty())
+        {
+            self.found.push(assert);
+        }
+        visitor::walk_stmt(self, stmt);
+    }
+}

@@ -214,6 +214,9 @@ fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Re
     Ok(report)
 }
 
+/// Notebooks with at least this many code cells have them formatted in parallel.
+const PARALLEL_CELLS: usize = 64;
+
 /// One code cell, decoded and (when it is Python) formatted.
 enum Decoded<'a> {
     /// `source` is a list holding something other than strings: the notebook is damaged.
@@ -249,25 +252,30 @@ fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
     let code_cells: Vec<usize> = (0..notebook.cells().len())
         .filter(|&index| notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code)
         .collect();
-    let decoded: Vec<Decoded<'_>> = code_cells
-        .par_iter()
-        .map(|&index| {
-            let source = match notebook.source(index) {
-                Ok(source) => source,
-                Err(err @ nbtidy_notebook::SourceError::LoneSurrogate(_)) => {
-                    return Decoded::Unreadable(err.to_string());
-                }
-                Err(_) => return Decoded::Damaged,
-            };
-            let magics = resolved.settings.python_cell_magics.value.names();
-            if notebook.classify_with(index, &source.text, magics) != Some(CodeKind::Python) {
-                return Decoded::NotPython;
+    let decode = |&index: &usize| -> Decoded<'_> {
+        let source = match notebook.source(index) {
+            Ok(source) => source,
+            Err(err @ nbtidy_notebook::SourceError::LoneSurrogate(_)) => {
+                return Decoded::Unreadable(err.to_string());
             }
-            crate::panic::test_point(&source.text);
-            let outcome = formatter.format(&source.text);
-            Decoded::Python(source.text, outcome)
-        })
-        .collect();
+            Err(_) => return Decoded::Damaged,
+        };
+        let magics = resolved.settings.python_cell_magics.value.names();
+        if notebook.classify_with(index, &source.text, magics) != Some(CodeKind::Python) {
+            return Decoded::NotPython;
+        }
+        crate::panic::test_point(&source.text);
+        let outcome = formatter.format(&source.text);
+        Decoded::Python(source.text, outcome)
+    };
+    // In parallel only for notebooks with many code cells (an editor waiting on one big
+    // notebook): the CLI already formats notebooks in parallel, and a worker waiting on the pool
+    // for a small notebook's cells costs more in thread switches than it saves.
+    let decoded: Vec<Decoded<'_>> = if code_cells.len() >= PARALLEL_CELLS {
+        code_cells.par_iter().map(decode).collect()
+    } else {
+        code_cells.iter().map(decode).collect()
+    };
     let mut python_cells = Vec::new();
     let mut outcomes = Vec::new();
     for (&index, cell) in code_cells.iter().zip(decoded) {

@@ -51,6 +51,12 @@ pub fn nesting(code: &str) -> usize {
 
 /// `Err` with the first place where the estimate exceeds [`MAX_NESTING`].
 pub(crate) fn check(code: &str) -> Result<(), TooDeep> {
+    // Every token adds at most 2 to the estimate (an opening bracket: 1 in its level, 1 for the
+    // new level; an indent: 2) and takes at least a byte, so short code needs no pass at all
+    // (most cells: the pass would be a second lexing of every cell).
+    if 2 * code.len() < MAX_NESTING {
+        return Ok(());
+    }
     if estimate(code, MAX_NESTING) <= MAX_NESTING {
         return Ok(());
     }

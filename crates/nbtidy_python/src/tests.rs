@@ -136,3 +136,19 @@ fn reindenting_gives_back_the_dedented_code() {
     assert_eq!(indent.reindent_fragment("a\n\nb", ""), "a\n\n  b");
     assert_eq!(indent.reindent_fragment("a\n", "\nnext"), "a\n");
 }
+
+/// The shortcut for short code agrees with the estimate: no code of at most 999 bytes can be
+/// nested more than the limit (each byte adds at most 2).
+#[test]
+fn short_code_cannot_be_too_deep() {
+    let longest = (MAX_NESTING - 1) / 2;
+    for (name, shape) in crate::hostile::shapes() {
+        for n in 1..longest {
+            let code = shape(n);
+            if code.len() > longest {
+                break;
+            }
+            assert!(nesting(&code) <= 1 + 2 * code.len(), "{name} {n}");
+        }
+    }
+}

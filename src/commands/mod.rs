@@ -22,7 +22,6 @@ pub mod rule;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use nbtidy_config::{ConfigWarning, Resolved, Resolver, WarningKind};
@@ -197,41 +196,31 @@ pub(crate) fn run<C: NotebookCommand>(
     type Message<T> = (usize, Vec<Note>, Result<T, Stop>);
     type Waiting<T> = BTreeMap<usize, (Vec<Note>, Result<T, Stop>)>;
     let (sender, receiver) = std::sync::mpsc::channel::<Message<C::Done>>();
-    let next = AtomicUsize::new(0);
-    let workers = rayon::current_num_threads().min(notebooks.len());
     let outcome = std::thread::scope(|scope| -> Result<()> {
-        // Workers take notebooks in path order, so results arrive nearly in order and the
-        // reorder buffer below holds about one result per worker. They are threads of their own
-        // (with the stack parsing needs), not pool tasks: a task waiting on the cells' parallel
-        // work could otherwise steal another worker and finish it first.
-        let mut started = 0;
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let next = &next;
-            let spawned = std::thread::Builder::new()
-                .name("nbtidy-worker".to_owned())
-                .stack_size(nbtidy_python::STACK_SIZE)
-                .spawn_scoped(scope, move || {
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(path) = notebooks.get(index) else {
-                            break;
-                        };
-                        let mut notes = Vec::new();
-                        let outcome = crate::panic::catch(|| one(command, path, &mut notes))
-                            .unwrap_or_else(|message| Err(Stop::Failed(message)));
-                        // The receiver is gone when reporting failed (a closed pipe): stop.
-                        if sender.send((index, notes, outcome)).is_err() {
-                            break;
-                        }
+        // Notebooks are tasks of the pool, queued in path order (FIFO), so results arrive nearly
+        // in order and the reorder buffer below stays small; a task waiting on its own cells'
+        // parallel work steals queued ones instead of blocking a thread. A thread of its own
+        // queues them and waits; this one prints as results come.
+        let spawned = std::thread::Builder::new()
+            .name("nbtidy-queue".to_owned())
+            .stack_size(nbtidy_python::STACK_SIZE)
+            .spawn_scoped(scope, move || {
+                rayon::scope_fifo(|tasks| {
+                    for (index, path) in notebooks.iter().enumerate() {
+                        let sender = sender.clone();
+                        tasks.spawn_fifo(move |_| {
+                            let mut notes = Vec::new();
+                            let outcome = crate::panic::catch(|| one(command, path, &mut notes))
+                                .unwrap_or_else(|message| Err(Stop::Failed(message)));
+                            // The receiver is gone when reporting failed (a closed pipe).
+                            let _ = sender.send((index, notes, outcome));
+                        });
                     }
+                    drop(sender);
                 });
-            // No thread (a tight `ulimit`): the workers already started do the work.
-            started += usize::from(spawned.is_ok());
-        }
-        drop(sender);
-        if started == 0 {
-            // Not one: this thread does it all.
+            });
+        if spawned.is_err() {
+            // No thread (a tight `ulimit`): this thread does it all.
             for path in notebooks {
                 let mut notes = Vec::new();
                 let outcome = crate::panic::catch(|| one(command, path, &mut notes))

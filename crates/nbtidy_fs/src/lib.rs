@@ -126,9 +126,8 @@ pub fn read_limited(
 /// # Errors
 /// See [`open_regular`] and [`read_limited`].
 pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let file = open_regular(path)?;
     let mut bytes = Vec::new();
-    read_limited(file, limit, &mut bytes)?;
+    read_regular_into(path, limit, &mut bytes)?;
     Ok(bytes)
 }
 

@@ -635,35 +635,9 @@ fn file_in_a_read_only_directory() {
 /// Starts `nbtidy ARGS` with the before-replace hook, waits until it has written its temporary
 /// file, runs `meanwhile`, lets it go on, and returns its result.
 fn run_paused_before_replace(project: &Project, args: &[&str], meanwhile: impl FnOnce()) -> Run {
-    let hook = project.root().join("hook");
-    let ready = PathBuf::from(format!("{}.ready", hook.display()));
-    let go = PathBuf::from(format!("{}.go", hook.display()));
-    let mut command = nbtidy_command(project.root());
-    command
-        .args(args)
-        .env("NBTIDY_TEST_HOOK_BEFORE_REPLACE", &hook)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = command.spawn().expect("start nbtidy");
-    let started = Instant::now();
-    while !ready.exists() {
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "nbtidy never reached the write"
-        );
-        std::thread::sleep(Duration::from_millis(2));
-    }
-    meanwhile();
-    std::fs::write(&go, b"").expect("release nbtidy");
-    let output = child.wait_with_output().expect("wait for nbtidy");
-    let _ = std::fs::remove_file(ready);
-    let _ = std::fs::remove_file(go);
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8"),
-    }
+    common::run_paused(project, args, "NBTIDY_TEST_HOOK_BEFORE_REPLACE", |_| {
+        meanwhile()
+    })
 }
 
 #[test]

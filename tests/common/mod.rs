@@ -338,3 +338,46 @@ pub fn run_with_timeout(mut command: Command, timeout: Duration) -> Run {
         stderr: stderr.join().expect("stderr reader"),
     }
 }
+
+/// Starts `nbtidy ARGS` with the write hook `hook` set, waits until it is paused there, runs
+/// `meanwhile` with the child, then lets it go on (if it is still alive) and collects it.
+pub fn run_paused(
+    project: &Project,
+    args: &[&str],
+    hook: &str,
+    meanwhile: impl FnOnce(&std::process::Child),
+) -> Run {
+    let base = project.root().join("hook");
+    let ready = std::path::PathBuf::from(format!("{}.ready", base.display()));
+    let go = std::path::PathBuf::from(format!("{}.go", base.display()));
+    let mut command = nbtidy_command(project.root());
+    command
+        .args(args)
+        .env(hook, &base)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = command.spawn().expect("start nbtidy");
+    let started = Instant::now();
+    while !ready.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "nbtidy never reached {hook}"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    meanwhile(&child);
+    std::fs::write(&go, b"").expect("release nbtidy");
+    let output = child.wait_with_output().expect("wait for nbtidy");
+    let _ = std::fs::remove_file(ready);
+    let _ = std::fs::remove_file(go);
+    use std::os::unix::process::ExitStatusExt as _;
+    Run {
+        code: output
+            .status
+            .code()
+            .unwrap_or_else(|| 128 + output.status.signal().unwrap_or(0)),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}

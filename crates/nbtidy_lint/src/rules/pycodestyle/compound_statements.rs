@@ -91,27 +91,38 @@ crate::declare_rule! {
     }
 }
 
+/// Reports every statement separated by `separator` from another on its line.
+fn report(
+    context: &Context<'_>,
+    out: &mut Diagnostics,
+    meta: &'static RuleMeta,
+    separator: Separator,
+    what: &str,
+) {
+    for (cell, _) in context.python_cells() {
+        let Some(parsed) = cell.parsed() else {
+            continue;
+        };
+        for (kind, range) in compound_statements(parsed.tokens()) {
+            if kind == separator {
+                out.push(context.code_diagnostic(
+                    meta,
+                    format!("multiple statements on one line ({what})"),
+                    cell.index,
+                    range,
+                ));
+            }
+        }
+    }
+}
+
 impl Rule for MultipleStatementsOnOneLineColon {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, _) in context.python_cells() {
-            let Some(parsed) = cell.parsed() else {
-                continue;
-            };
-            for (kind, range) in compound_statements(parsed.tokens()) {
-                if kind == Separator::Colon {
-                    out.push(context.code_diagnostic(
-                        &Self::META,
-                        "multiple statements on one line (colon)",
-                        cell.index,
-                        range,
-                    ));
-                }
-            }
-        }
+        report(context, out, &Self::META, Separator::Colon, "colon");
     }
 }
 
@@ -121,21 +132,7 @@ impl Rule for MultipleStatementsOnOneLineSemicolon {
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, _) in context.python_cells() {
-            let Some(parsed) = cell.parsed() else {
-                continue;
-            };
-            for (kind, range) in compound_statements(parsed.tokens()) {
-                if kind == Separator::Semicolon {
-                    out.push(context.code_diagnostic(
-                        &Self::META,
-                        "multiple statements on one line (semicolon)",
-                        cell.index,
-                        range,
-                    ));
-                }
-            }
-        }
+        report(context, out, &Self::META, Separator::Semicolon, "semicolon");
     }
 }
 

@@ -1374,8 +1374,9 @@ impl Rule for InvalidNotebook {
         // nothing rewrites it. Rare, so the cells are looked at only when the file has a
         // surrogate escape at all.
         let text = context.notebook().text();
-        if memchr::memmem::find(text.as_bytes(), b"\\ud").is_some()
-            || memchr::memmem::find(text.as_bytes(), b"\\uD").is_some()
+        let bytes = text.as_bytes();
+        if memchr::memmem::find_iter(bytes, b"\\u")
+            .any(|at| matches!(bytes.get(at + 2), Some(b'd' | b'D')))
         {
             for (index, cell) in context.notebook().cells().iter().enumerate() {
                 let Some(span) = &cell.source else { continue };

@@ -129,15 +129,23 @@ pub fn fix_notebook(
     let mut refused: HashSet<(String, String, Option<usize>)> = HashSet::new();
     // Cells whose fixes broke them together: one fix per round from then on.
     let mut one_at_a_time: HashSet<usize> = HashSet::new();
+    // The findings of the last round, when it found nothing to fix.
+    let mut remaining: Option<FileDiagnostics> = None;
     for _ in 0..MAX_ROUNDS {
         let notebook = Notebook::parse(&current)?;
         let context = Context::new(path, &notebook, config);
         let diagnostics = crate::run_rules(&context, selection);
+        // `key` allocates: only asked when some fix was refused.
         let candidates: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+            .filter(|d| {
+                allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d)))
+            })
             .collect();
         if candidates.is_empty() {
+            // Nothing left to fix: this round's findings are what remains (no third lint).
+            drop(candidates);
+            remaining = Some(crate::file_diagnostics(path, &context, diagnostics));
             break;
         }
         // Pick non-overlapping fixes. Each set of ranges is kept sorted, so a fix is checked
@@ -286,14 +294,19 @@ pub fn fix_notebook(
         }
         current = next;
     }
-    let notebook = Notebook::parse(&current)?;
-    let context = Context::new(path, &notebook, config);
-    let remaining = crate::file_diagnostics(path, &context, crate::run_rules(&context, selection));
+    let remaining = match remaining {
+        Some(remaining) => remaining,
+        None => {
+            let notebook = Notebook::parse(&current)?;
+            let context = Context::new(path, &notebook, config);
+            crate::file_diagnostics(path, &context, crate::run_rules(&context, selection))
+        }
+    };
     // Fixes that would still apply: the rounds ran out (or fixes kept undoing each other).
     let unconverged = remaining
         .diagnostics
         .iter()
-        .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+        .filter(|d| allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d))))
         .count();
     let changed = current != bytes;
     Ok(FixOutcome {

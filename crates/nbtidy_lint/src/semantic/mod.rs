@@ -363,12 +363,27 @@ pub struct SemanticModel {
     pub defined_later: Vec<DefinedLater>,
     /// 0-based indices of the Python cells with syntax errors (nothing is reported inside).
     pub broken_cells: Vec<usize>,
+    /// [`SemanticModel::references`] by (cell, start), built on first use.
+    reference_index: std::cell::OnceCell<FxHashMap<(usize, TextSize), usize>>,
 }
 
 impl SemanticModel {
     /// Builds the model of a notebook.
     pub fn build(context: &Context<'_>) -> Self {
         builder::build(context)
+    }
+
+    /// The load at `start` in cell `cell`, if the model recorded one there: a hash lookup (the
+    /// index is built once, on first use), so a rule asking per node stays linear.
+    pub fn reference_at(&self, cell: usize, start: TextSize) -> Option<&Reference> {
+        let index = self.reference_index.get_or_init(|| {
+            let mut index = FxHashMap::default();
+            for (at, reference) in self.references.iter().enumerate() {
+                index.insert((reference.cell, reference.range.start()), at);
+            }
+            index
+        });
+        index.get(&(cell, start)).map(|&at| &self.references[at])
     }
 
     /// `true` when findings may be reported in cell `cell` (it parsed without errors).

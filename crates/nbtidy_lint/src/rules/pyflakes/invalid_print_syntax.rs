@@ -71,11 +71,9 @@ impl Rule for InvalidPrintSyntax {
         }
         // The model is built once per notebook (on first use): most notebooks have no candidate.
         let model = semantic::model(at.context);
-        let rebound = model.references.iter().any(|reference| {
-            reference.cell == at.cell.index
-                && reference.range.start() == name.start()
-                && reference.binding.is_some()
-        });
+        let rebound = model
+            .reference_at(at.cell.index, name.start())
+            .is_some_and(|reference| reference.binding.is_some());
         if !rebound {
             out.push(at.context.code_diagnostic(
                 &Self::META,

@@ -23,6 +23,9 @@ pub struct At<'c, 'a> {
     pub cell: &'c CellView<'a>,
     /// The statements enclosing the node, outermost first (a statement is not its own parent).
     pub parents: &'c [&'c Stmt],
+    /// The number of lambdas the node is inside (a lambda is a function: `yield` is valid in
+    /// `lambda: (yield)`); lambdas contain no statements, so they are all inside `parents`' last.
+    pub lambdas: u32,
 }
 
 impl At<'_, '_> {
@@ -77,6 +80,7 @@ impl<'r> Dispatch<'r> {
                 context,
                 cell,
                 parents: Vec::new(),
+                lambdas: 0,
                 out: &mut *out,
             };
             walker.visit_body(&module.body);
@@ -89,6 +93,7 @@ struct Walker<'d, 'r, 'c, 'a, 'o> {
     context: &'c Context<'a>,
     cell: &'c CellView<'a>,
     parents: Vec<&'c Stmt>,
+    lambdas: u32,
     out: &'o mut Diagnostics,
 }
 
@@ -102,6 +107,7 @@ impl<'c> Walker<'_, '_, 'c, '_, '_> {
             context: self.context,
             cell: self.cell,
             parents: &self.parents,
+            lambdas: self.lambdas,
         };
         for rule in rules {
             rule.visit(node, &at, self.out);
@@ -119,6 +125,9 @@ impl<'c> Visitor<'c> for Walker<'_, '_, 'c, '_, '_> {
 
     fn visit_expr(&mut self, expr: &'c Expr) {
         self.dispatch(AnyNodeRef::from(expr));
+        let lambda = u32::from(matches!(expr, Expr::Lambda(_)));
+        self.lambdas += lambda;
         visitor::walk_expr(self, expr);
+        self.lambdas -= lambda;
     }
 }

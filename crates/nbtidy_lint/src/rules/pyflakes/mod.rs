@@ -5,18 +5,29 @@
 pub mod assert_tuple;
 pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
+pub mod forward_annotation_syntax_error;
+pub mod future_feature_not_defined;
 pub mod if_tuple;
+pub mod import_shadowed_by_loop_var;
 pub mod import_star;
 pub mod invalid_print_syntax;
 pub mod is_literal;
+pub mod late_future_import;
+pub mod nested_import_star;
+pub mod outside_loop;
 pub mod raise_not_implemented;
 pub mod redefined_while_unused;
 pub mod repeated_keys;
+pub mod return_outside_function;
 pub mod starred_expressions;
+pub mod undefined_export;
+pub mod undefined_local;
+pub mod undefined_local_with_import_star_usage;
 pub mod undefined_name;
 pub mod unused_annotation;
 pub mod unused_import;
 pub mod unused_variable;
+pub mod yield_outside_function;
 
 use crate::registry::Family;
 
@@ -31,7 +42,12 @@ pub static FAMILY: Family = Family {
         &redefined_while_unused::RedefinedWhileUnused,
         &unused_variable::UnusedVariable,
         &unused_annotation::UnusedAnnotation,
+        &import_shadowed_by_loop_var::ImportShadowedByLoopVar,
         &import_star::ImportStar,
+        &late_future_import::LateFutureImport,
+        &undefined_local_with_import_star_usage::UndefinedLocalWithImportStarUsage,
+        &nested_import_star::NestedImportStar,
+        &future_feature_not_defined::FutureFeatureNotDefined,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
         &assert_tuple::AssertTuple,
@@ -43,5 +59,12 @@ pub static FAMILY: Family = Family {
         &starred_expressions::MultipleStarredExpressions,
         &default_except_not_last::DefaultExceptNotLast,
         &raise_not_implemented::RaiseNotImplemented,
+        &outside_loop::BreakOutsideLoop,
+        &outside_loop::ContinueOutsideLoop,
+        &yield_outside_function::YieldOutsideFunction,
+        &return_outside_function::ReturnOutsideFunction,
+        &forward_annotation_syntax_error::ForwardAnnotationSyntaxError,
+        &undefined_export::UndefinedExport,
+        &undefined_local::UndefinedLocal,
     ],
 };

@@ -8,6 +8,9 @@ Copies the corpus (default ``../shared/corpus``) to a temporary directory, runs
     ruff check --no-cache --isolated --select F401,F811,F821,F841 --output-format json corpus
     nbtidy check --select F401,F811,F821,F841,NB001 --output-format json corpus
 
+(`--select F5` compares other codes: the codes or prefixes given go to both tools, and NB001 is
+added for nbtidy when F821 is among them)
+
 there, matches the findings by (file, cell, row, code) and prints, per code, how many agree
 (agreement = matched / union), then every difference, classified:
 
@@ -51,7 +54,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 RUFF_CODES = ["F401", "F811", "F821", "F841"]
-NBTIDY_CODES = RUFF_CODES + ["NB001"]
 
 IPYTHON_NAMES = {
     "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh", "_exit_code",
@@ -360,7 +362,22 @@ def main() -> int:
         help="give ruff the corpus as is (it then skips Colab notebooks without a kernel language)",
     )
     parser.add_argument("--json", metavar="PATH", help="also write every difference as JSON")
+    parser.add_argument(
+        "--select",
+        default=",".join(RUFF_CODES),
+        help="codes or prefixes to compare, given to both tools (default: %(default)s);"
+        " NB001 is added for nbtidy when F821 is selected",
+    )
     args = parser.parse_args()
+    selectors = [code.strip() for code in args.select.split(",") if code.strip()]
+
+    def selected(code: str) -> bool:
+        return any(code.startswith(selector) for selector in selectors)
+
+    nbtidy_selectors = selectors + (["NB001"] if selected("F821") else [])
+
+    def nbtidy_selected(code: str) -> bool:
+        return selected(code) or (code == "NB001" and "NB001" in nbtidy_selectors)
     for tool, hint in ((args.ruff, "pass --ruff PATH"), (args.nbtidy, "run `cargo build --release` or pass --nbtidy PATH")):
         if shutil.which(tool) is None:
             sys.exit(f"not found or not executable: {tool} ({hint})")
@@ -375,12 +392,12 @@ def main() -> int:
         shutil.copytree(args.corpus, ruff_dir / "corpus")
         patched = 0 if args.no_patch else patch_for_ruff(ruff_dir / "corpus")
         ruff_raw = run_json(
-            [args.ruff, "check", "--no-cache", "--isolated", "--select", ",".join(RUFF_CODES),
+            [args.ruff, "check", "--no-cache", "--isolated", "--select", ",".join(selectors),
              "--output-format", "json", "corpus"],
             ruff_dir,
         )
         nbtidy_raw = run_json(
-            [args.nbtidy, "check", "--select", ",".join(NBTIDY_CODES),
+            [args.nbtidy, "check", "--select", ",".join(nbtidy_selectors),
              "--output-format", "json", "corpus"],
             work,
         )
@@ -395,8 +412,8 @@ def main() -> int:
 
         schema_errors = {f.file for f in ruff_all if f.code == "invalid-syntax" and f.cell is None}
         syntax_files = {f.file for f in ruff_all if f.code == "invalid-syntax" and f.cell}
-        ruff = [f for f in ruff_all if f.code in RUFF_CODES]
-        nbtidy = [f for f in nbtidy_all if f.code in NBTIDY_CODES]
+        ruff = [f for f in ruff_all if selected(f.code)]
+        nbtidy = [f for f in nbtidy_all if nbtidy_selected(f.code)]
         notebooks = sum(1 for _ in corpus.rglob("*.ipynb"))
 
         # Match by (file, cell, row, code), with multiplicity.
@@ -452,7 +469,8 @@ def main() -> int:
     header = f"{'code':<6} {'ruff':>6} {'nbtidy':>7} {'matched':>8} {'ruff only':>10} {'nbtidy only':>12} {'agreement':>10}"
     print(header)
     print("-" * len(header))
-    for code in NBTIDY_CODES:
+    codes = sorted(set(counts_ruff) | set(counts_nbtidy), key=lambda code: (code == "NB001", code))
+    for code in codes:
         union = matched[code] + only_ruff[code] + only_nbtidy[code]
         agreement = f"{100 * matched[code] / union:.1f}%" if union else "-"
         print(

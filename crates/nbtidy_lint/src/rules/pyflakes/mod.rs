@@ -2,17 +2,21 @@
 //!
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
+mod argument_removal;
 pub mod assert_tuple;
 pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
+mod format_strings;
 pub mod if_tuple;
 pub mod import_star;
 pub mod invalid_print_syntax;
 pub mod is_literal;
+pub mod percent_format;
 pub mod raise_not_implemented;
 pub mod redefined_while_unused;
 pub mod repeated_keys;
 pub mod starred_expressions;
+pub mod string_dot_format;
 pub mod undefined_name;
 pub mod unused_annotation;
 pub mod unused_import;
@@ -32,6 +36,20 @@ pub static FAMILY: Family = Family {
         &unused_variable::UnusedVariable,
         &unused_annotation::UnusedAnnotation,
         &import_star::ImportStar,
+        &percent_format::PercentFormatInvalidFormat,
+        &percent_format::PercentFormatExpectedMapping,
+        &percent_format::PercentFormatExpectedSequence,
+        &percent_format::PercentFormatExtraNamedArguments,
+        &percent_format::PercentFormatMissingArgument,
+        &percent_format::PercentFormatMixedPositionalAndNamed,
+        &percent_format::PercentFormatPositionalCountMismatch,
+        &percent_format::PercentFormatStarRequiresSequence,
+        &percent_format::PercentFormatUnsupportedFormatCharacter,
+        &string_dot_format::StringDotFormatInvalidFormat,
+        &string_dot_format::StringDotFormatExtraNamedArguments,
+        &string_dot_format::StringDotFormatExtraPositionalArguments,
+        &string_dot_format::StringDotFormatMissingArguments,
+        &string_dot_format::StringDotFormatMixingAutomatic,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
         &assert_tuple::AssertTuple,

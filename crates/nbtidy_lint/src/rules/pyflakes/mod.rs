@@ -2,11 +2,13 @@
 //!
 //! A rule of this family is one file here, one `pub mod` line and one entry in [`FAMILY`].
 
+mod argument_removal;
 pub mod assert_tuple;
 pub mod default_except_not_last;
 pub mod f_string_missing_placeholders;
 pub mod forward_annotation_syntax_error;
 pub mod future_feature_not_defined;
+mod format_strings;
 pub mod if_tuple;
 pub mod import_shadowed_by_loop_var;
 pub mod import_star;
@@ -15,6 +17,7 @@ pub mod is_literal;
 pub mod late_future_import;
 pub mod nested_import_star;
 pub mod outside_loop;
+pub mod percent_format;
 pub mod raise_not_implemented;
 pub mod redefined_while_unused;
 pub mod repeated_keys;
@@ -23,6 +26,7 @@ pub mod starred_expressions;
 pub mod undefined_export;
 pub mod undefined_local;
 pub mod undefined_local_with_import_star_usage;
+pub mod string_dot_format;
 pub mod undefined_name;
 pub mod unused_annotation;
 pub mod unused_import;
@@ -48,6 +52,20 @@ pub static FAMILY: Family = Family {
         &undefined_local_with_import_star_usage::UndefinedLocalWithImportStarUsage,
         &nested_import_star::NestedImportStar,
         &future_feature_not_defined::FutureFeatureNotDefined,
+        &percent_format::PercentFormatInvalidFormat,
+        &percent_format::PercentFormatExpectedMapping,
+        &percent_format::PercentFormatExpectedSequence,
+        &percent_format::PercentFormatExtraNamedArguments,
+        &percent_format::PercentFormatMissingArgument,
+        &percent_format::PercentFormatMixedPositionalAndNamed,
+        &percent_format::PercentFormatPositionalCountMismatch,
+        &percent_format::PercentFormatStarRequiresSequence,
+        &percent_format::PercentFormatUnsupportedFormatCharacter,
+        &string_dot_format::StringDotFormatInvalidFormat,
+        &string_dot_format::StringDotFormatExtraNamedArguments,
+        &string_dot_format::StringDotFormatExtraPositionalArguments,
+        &string_dot_format::StringDotFormatMissingArguments,
+        &string_dot_format::StringDotFormatMixingAutomatic,
         &f_string_missing_placeholders::FStringMissingPlaceholders,
         &is_literal::IsLiteral,
         &assert_tuple::AssertTuple,

@@ -74,3 +74,93 @@ fn run_pytest(suite: &str) {
 fn notebook_documents() {
     run_pytest("test_notebook.py");
 }
+
+#[test]
+fn text_documents_raw_ipynb_py_and_pull_diagnostics() {
+    run_pytest("test_text.py");
+}
+
+#[test]
+fn robustness() {
+    run_pytest("test_robustness.py");
+}
+
+/// docs/editors.md's Neovim snippet, run in headless Neovim on a notebook opened as JSON: the
+/// diagnostics arrive at the `.ipynb` line, and formatting through LSP gives what
+/// `nbtidy format` writes, byte for byte.
+#[test]
+fn neovim_headless_with_the_documented_snippet() {
+    let nvim = Command::new("nvim").arg("--version").output();
+    assert!(
+        nvim.is_ok_and(|out| out.status.success()),
+        "the Neovim test needs `nvim` on PATH (Debian: `apt-get install -y neovim`, as .ci/run does)"
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/editors.md")).unwrap();
+    let start = docs
+        .find("```lua\n-- nbtidy's language server")
+        .expect("the Neovim snippet")
+        + 7;
+    let snippet = &docs[start..start + docs[start..].find("```").unwrap()];
+    assert!(snippet.contains(r#"cmd = { "nbtidy", "server" }"#));
+    let binary = env!("CARGO_BIN_EXE_nbtidy");
+    let init = snippet.replace(
+        r#"cmd = { "nbtidy", "server" }"#,
+        &format!(r#"cmd = {{ "{binary}", "server" }}"#),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".editorconfig"), "root = true\n").unwrap();
+    std::fs::write(dir.path().join("init.lua"), init).unwrap();
+    let notebook = "{\n \"cells\": [\n  {\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"id\": \"a\",\n   \"metadata\": {},\n   \"outputs\": [],\n   \"source\": [\n    \"import os\\n\",\n    \"import sys\\n\",\n    \"x=[1,2]\"\n   ]\n  },\n  {\n   \"cell_type\": \"markdown\",\n   \"id\": \"b\",\n   \"metadata\": {},\n   \"source\": [\"# Title\"]\n  },\n  {\n   \"cell_type\": \"code\",\n   \"execution_count\": null,\n   \"id\": \"c\",\n   \"metadata\": {},\n   \"outputs\": [],\n   \"source\": [\"print(os.sep,x)\"]\n  }\n ],\n \"metadata\": {\"language_info\": {\"name\": \"python\"}},\n \"nbformat\": 4,\n \"nbformat_minor\": 5\n}\n";
+    std::fs::write(dir.path().join("nb.ipynb"), notebook).unwrap();
+    std::fs::write(dir.path().join("cli.ipynb"), notebook).unwrap();
+    let cli = Command::new(binary)
+        .args(["format", "cli.ipynb"])
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(cli.success());
+    let out_base = dir.path().join("out");
+    let status = Command::new("nvim")
+        .args([
+            "--headless",
+            "-n",
+            "-i",
+            "NONE",
+            "-u",
+            "init.lua",
+            "nb.ipynb",
+            "-c",
+        ])
+        .arg(format!(
+            "luafile {}",
+            root.join("tests/lsp/neovim_driver.lua").display()
+        ))
+        .env("NBTIDY_NVIM_OUT", &out_base)
+        .env("XDG_CONFIG_HOME", dir.path())
+        .env("XDG_DATA_HOME", dir.path())
+        .env("XDG_STATE_HOME", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let diagnostics =
+        std::fs::read_to_string(out_base.with_extension("diagnostics")).unwrap_or_default();
+    // `import sys` is on line 11 of the file (0-based 10), `sys` at column 12.
+    assert!(
+        diagnostics.lines().any(|line| line == "F401 10 12"),
+        "diagnostics: {diagnostics:?}\n{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let formatted = std::fs::read(dir.path().join("out.formatted.ipynb")).unwrap_or_default();
+    let expected = std::fs::read(dir.path().join("cli.ipynb")).unwrap();
+    assert_ne!(
+        expected,
+        notebook.as_bytes(),
+        "the notebook needs formatting"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&formatted),
+        String::from_utf8_lossy(&expected)
+    );
+}

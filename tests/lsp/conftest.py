@@ -194,8 +194,8 @@ def workspace(tmp_path: pathlib.Path) -> pathlib.Path:
     return tmp_path
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, workspace: pathlib.Path):
+async def start(lsp_client: LanguageClient, workspace: pathlib.Path, pull: bool = False) -> None:
+    """Registers the client's handlers and initializes the session."""
     lsp_client.registrations = []
 
     @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
@@ -210,12 +210,16 @@ async def client(lsp_client: LanguageClient, workspace: pathlib.Path):
         lsp_client.applied_edits.append(params.edit)
         return types.ApplyWorkspaceEditResult(applied=True)
 
-    result = await lsp_client.initialize_session(
+    lsp_client.init_result = await lsp_client.initialize_session(
         types.InitializeParams(
-            capabilities=capabilities(),
+            capabilities=capabilities(pull),
             workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
         )
     )
-    lsp_client.init_result = result
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, workspace: pathlib.Path):
+    await start(lsp_client, workspace)
     yield
     await lsp_client.shutdown_session()

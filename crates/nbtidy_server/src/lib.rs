@@ -655,7 +655,8 @@ impl Server {
                 );
             }
             "textDocument/didOpen" => {
-                let item: lsp_types::TextDocumentItem = from_value(params)?;
+                let params: lsp_types::DidOpenTextDocumentParams = from_value(params)?;
+                let item = params.text_document;
                 let ipynb = item.uri.as_str().ends_with(".ipynb");
                 self.texts.insert(
                     item.uri.clone(),

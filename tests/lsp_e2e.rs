@@ -164,3 +164,52 @@ fn neovim_headless_with_the_documented_snippet() {
         String::from_utf8_lossy(&expected)
     );
 }
+
+#[test]
+fn helix_and_jupyterlab_setups() {
+    run_pytest("test_editors.py");
+}
+
+/// `editors/vscode/build.sh` builds the extension and packages it to a `.vsix` holding the
+/// compiled extension and the language client it starts the server with.
+#[test]
+fn vscode_extension_builds_to_a_vsix() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode");
+    let npm = Command::new("npm").arg("--version").output();
+    assert!(
+        npm.is_ok_and(|out| out.status.success()),
+        "the VS Code extension test needs Node.js and npm (Debian: apt-get install -y nodejs npm)"
+    );
+    let out = Command::new(dir.join("build.sh"))
+        .current_dir(&dir)
+        .output()
+        .expect("build.sh runs");
+    assert!(
+        out.status.success(),
+        "editors/vscode/build.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let vsix = dir.join("nbtidy-0.1.0.vsix");
+    let listing = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; print('\\n'.join(zipfile.ZipFile(sys.argv[1]).namelist()))",
+        ])
+        .arg(&vsix)
+        .output()
+        .expect("python3 lists the vsix");
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for wanted in [
+        "extension/out/extension.js",
+        "extension/package.json",
+        "extension/node_modules/vscode-languageclient/package.json",
+    ] {
+        assert!(
+            listing.lines().any(|l| l == wanted),
+            "{wanted} not in the vsix:\n{listing}"
+        );
+    }
+    let js = std::fs::read_to_string(dir.join("out/extension.js")).unwrap();
+    assert!(js.contains("\"server\"") && js.contains("jupyter-notebook"));
+}

@@ -13,9 +13,9 @@ from conftest import NBTIDY
 
 
 class RawServer:
-    def __init__(self, env=None):
+    def __init__(self, env=None, argv=None):
         self.process = subprocess.Popen(
-            [NBTIDY, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            argv or [NBTIDY, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
         )
         self.messages: "queue.Queue[dict]" = queue.Queue()
         self.seen: list[dict] = []

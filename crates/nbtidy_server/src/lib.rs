@@ -657,7 +657,9 @@ impl Server {
             "textDocument/didOpen" => {
                 let params: lsp_types::DidOpenTextDocumentParams = from_value(params)?;
                 let item = params.text_document;
-                let ipynb = item.uri.as_str().ends_with(".ipynb");
+                // A `.ipynb` is its JSON text unless the client says the text is Python
+                // (jupyterlab-lsp's virtual documents of a notebook's cells).
+                let ipynb = item.uri.as_str().ends_with(".ipynb") && item.language_id != "python";
                 self.texts.insert(
                     item.uri.clone(),
                     TextDoc {

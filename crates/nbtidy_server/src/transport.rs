@@ -48,10 +48,18 @@ pub fn stdio() -> io::Result<(Sender<Message>, Receiver<Incoming>, thread::JoinH
         .name("nbtidy-lsp-writer".to_owned())
         .spawn(move || {
             let stdout = io::stdout();
-            let mut stdout = stdout.lock();
-            for message in from_server {
-                // A client that went away: nothing more to write.
-                if message.write(&mut stdout).is_err() || stdout.flush().is_err() {
+            let mut stdout = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            while let Ok(message) = from_server.recv() {
+                // `Message::write` flushes after each message; a burst (one notification per
+                // cell of a notebook) is written in one go instead: flushed when nothing more
+                // is waiting. A client that went away: nothing more to write.
+                let mut written = write_unflushed(&message, &mut stdout);
+                while written.is_ok()
+                    && let Ok(more) = from_server.try_recv()
+                {
+                    written = write_unflushed(&more, &mut stdout);
+                }
+                if written.is_err() || stdout.flush().is_err() {
                     break;
                 }
             }
@@ -65,6 +73,22 @@ pub fn stdio() -> io::Result<(Sender<Message>, Receiver<Incoming>, thread::JoinH
             read_messages(&mut stdin, &to_server);
         })?;
     Ok((to_writer, incoming, writer))
+}
+
+/// Writes one framed message without flushing (`lsp_server::Message::write` flushes).
+fn write_unflushed(message: &Message, out: &mut impl Write) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct JsonRpc<'a> {
+        jsonrpc: &'static str,
+        #[serde(flatten)]
+        msg: &'a Message,
+    }
+    let text = serde_json::to_string(&JsonRpc {
+        jsonrpc: "2.0",
+        msg: message,
+    })?;
+    write!(out, "Content-Length: {}\r\n\r\n", text.len())?;
+    out.write_all(text.as_bytes())
 }
 
 /// Reads framed messages until end of input (or until the server stops listening).

@@ -163,3 +163,26 @@ def test_a_panic_is_an_error_for_one_request(tmp_path: pathlib.Path):
     server.response(server.request("shutdown"))
     server.notify("exit")
     assert server.process.wait(timeout=30) == 0
+
+
+def test_a_client_setting_points_at_another_configuration_root(tmp_path: pathlib.Path):
+    project = tmp_path / "project"
+    shared = tmp_path / "shared-config"
+    project.mkdir()
+    shared.mkdir()
+    (project / ".editorconfig").write_text("root = true\n", encoding="utf-8")
+    (shared / ".editorconfig").write_text("root = true\n\n[*.py]\nnbtidy_rule.F401 = off\n", encoding="utf-8")
+    server = RawServer()
+    server.response(server.request("initialize", {
+        "processId": None, "rootUri": project.as_uri(), "capabilities": {},
+        "initializationOptions": {"configurationRoot": str(shared)},
+    }))
+    server.notify("initialized", {})
+    uri = open_py(server, project / "a.py", "import os\nx = undefined_name\n")
+    diagnostics_for(server, uri, "F821 only", lambda items: [d["code"] for d in items] == ["F821"])
+    # The setting cleared: the project's own .editorconfig applies (F401 is back).
+    server.notify("workspace/didChangeConfiguration", {"settings": {"nbtidy": {"configurationRoot": ""}}})
+    diagnostics_for(server, uri, "F401 back", lambda items: sorted(d["code"] for d in items) == ["F401", "F821"])
+    server.response(server.request("shutdown"))
+    server.notify("exit")
+    assert server.process.wait(timeout=30) == 0

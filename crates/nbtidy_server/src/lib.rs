@@ -365,6 +365,7 @@ impl Server {
         let config_root = params
             .pointer("/initializationOptions/configurationRoot")
             .and_then(Value::as_str)
+            .filter(|root| !root.is_empty())
             .map(PathBuf::from);
         let shared = Arc::new(Shared {
             sender,
@@ -773,12 +774,16 @@ impl Server {
                     self.reload_settings(None);
                 }
             }
+            // Only a change of nbtidy's own setting moves the configuration root.
             "workspace/didChangeConfiguration" => {
-                let config_root = params
-                    .pointer("/settings/nbtidy/configurationRoot")
-                    .and_then(Value::as_str)
-                    .map(PathBuf::from);
-                self.reload_settings(Some(config_root));
+                if let Some(nbtidy) = params.pointer("/settings/nbtidy") {
+                    let config_root = nbtidy
+                        .get("configurationRoot")
+                        .and_then(Value::as_str)
+                        .filter(|root| !root.is_empty())
+                        .map(PathBuf::from);
+                    self.reload_settings(Some(config_root));
+                }
             }
             "$/cancelRequest" => {
                 let params: lsp_types::CancelParams = from_value(params)?;

@@ -39,6 +39,12 @@ pub enum Command {
     ///
     /// For example: `nbtidy completions bash > ~/.local/share/bash-completion/completions/nbtidy`.
     Completions(CompletionsArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    ///
+    /// Serves notebook documents (every cell linted in notebook order), `.py` files and raw
+    /// `.ipynb` files opened as JSON text: diagnostics, quick fixes, fix-all, formatting and hover,
+    /// with settings from `.editorconfig` as on the command line. See docs/editors.md.
+    Server,
     /// Print the manual page (roff) for nbtidy and all its commands.
     ///
     /// For example: `nbtidy man > ~/.local/share/man/man1/nbtidy.1`, or `nbtidy man | man -l -`.

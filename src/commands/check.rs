@@ -7,7 +7,6 @@
 
 use std::io::IsTerminal as _;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Result;
 use nbtidy_config::Resolver;
@@ -15,8 +14,9 @@ use nbtidy_diagnostics::{
     Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem, check_notebook};
+use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 use nbtidy_notebook::Notebook;
+use nbtidy_pipeline::{SelectionCache, SelectionEntry};
 
 use super::{Note, Stop};
 use crate::args::{CheckArgs, ColorChoice, SeverityArg};
@@ -54,7 +54,7 @@ struct Check<'a> {
 }
 
 impl super::NotebookCommand for Check<'_> {
-    type Prepared = Arc<(Selection, Vec<SelectionProblem>)>;
+    type Prepared = SelectionEntry;
     type Done = Checked;
 
     fn resolver(&self) -> &Resolver {
@@ -299,38 +299,6 @@ fn summary(
     text
 }
 
-/// Rule selections already resolved, by [`Selection::cache_key`]: most runs have one or a few
-/// distinct configurations for many notebooks.
-#[derive(Default)]
-struct SelectionCache {
-    resolved: Mutex<Vec<SelectionCacheEntry>>,
-}
-
-type SelectionCacheEntry = (
-    Vec<(String, String, String)>,
-    Arc<(Selection, Vec<SelectionProblem>)>,
-);
-
-impl SelectionCache {
-    fn get(
-        &self,
-        config: &nbtidy_config::Resolved,
-        args: &SelectionArgs,
-    ) -> Arc<(Selection, Vec<SelectionProblem>)> {
-        let key = Selection::cache_key(config);
-        if let Some((_, found)) = self.lock().iter().find(|(k, _)| *k == key) {
-            return Arc::clone(found);
-        }
-        let resolved = Arc::new(Selection::resolve(config, args));
-        self.lock().push((key, Arc::clone(&resolved)));
-        resolved
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SelectionCacheEntry>> {
-        self.resolved.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 /// Lints (or fixes) one notebook's bytes: the findings left, and into `checked` what was fixed.
 fn lint_bytes(
     path: &Path,
@@ -341,12 +309,12 @@ fn lint_bytes(
     checked: &mut Checked,
 ) -> Result<FileDiagnostics, Stop> {
     let display = path.display().to_string();
-    if crate::panic::test_marker().is_some() {
+    if nbtidy_pipeline::test_marker().is_some() {
         for text in Notebook::parse(bytes)
             .iter()
             .flat_map(|nb| (0..nb.cells().len()).filter_map(|i| nb.source(i).ok()))
         {
-            crate::panic::test_point(&text.text);
+            nbtidy_pipeline::test_point(&text.text);
         }
     }
     if args.fix || args.diff {

@@ -9,9 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use nbtidy_config::{Resolved, Resolver};
-use nbtidy_format::{CellFormatter, FormatError};
-use nbtidy_notebook::{CodeKind, Notebook};
-use rayon::prelude::*;
+use nbtidy_pipeline::{FormatNotebookError, format_notebook};
 
 use super::Stop;
 use crate::args::FormatArgs;
@@ -63,18 +61,6 @@ impl super::NotebookCommand for Format {
     ) -> Result<Report, Stop> {
         format_path(path, bytes, resolved, self.mode)
     }
-}
-
-/// The result of formatting one notebook's bytes.
-struct Formatted {
-    /// The new bytes, when anything changed.
-    new: Option<Vec<u8>>,
-    /// `(cell number, old code, new code)` of each changed cell.
-    changes: Vec<(usize, String, String)>,
-    /// Cells left unformatted: `(cell number, row, column, message)`.
-    skipped: Vec<(usize, usize, usize, String)>,
-    /// The notebook's language, when it is not Python (nothing was formatted).
-    not_python: Option<String>,
 }
 
 /// Runs `nbtidy format`.
@@ -173,12 +159,9 @@ fn would_reformat(display: &str) -> String {
 fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Result<Report, Stop> {
     let display = path.display().to_string();
     let mut report = Report::default();
-    let formatted = format_notebook(bytes, resolved).map_err(|err| {
-        if err.is::<nbtidy_notebook::NotebookError>() {
-            Stop::Unreadable(format!("{err:#}"))
-        } else {
-            Stop::Failed(format!("{err:#}"))
-        }
+    let formatted = format_notebook(bytes, resolved).map_err(|err| match err {
+        FormatNotebookError::Unreadable(_) => Stop::Unreadable(err.to_string()),
+        _ => Stop::Failed(err.to_string()),
     })?;
     if let Some(language) = formatted.not_python {
         return Err(Stop::Skipped(
@@ -214,152 +197,6 @@ fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Re
     Ok(report)
 }
 
-/// Notebooks with at least this many code cells have them formatted in parallel.
-const PARALLEL_CELLS: usize = 64;
-
-/// One code cell, decoded and (when it is Python) formatted.
-enum Decoded<'a> {
-    /// `source` is a list holding something other than strings: the notebook is damaged.
-    Damaged,
-    /// Not Python: left alone.
-    NotPython,
-    /// Jupyter reads the source, but it is not Unicode text (a lone surrogate): left as it is.
-    Unreadable(String),
-    /// The code and what formatting it gave.
-    Python(
-        std::borrow::Cow<'a, str>,
-        Result<Option<String>, FormatError>,
-    ),
-}
-
-/// Formats every Python code cell of a notebook.
-fn format_notebook(bytes: &[u8], resolved: &Resolved) -> Result<Formatted> {
-    let notebook = Notebook::parse(bytes)?;
-    let mut result = Formatted {
-        new: None,
-        changes: Vec::new(),
-        skipped: Vec::new(),
-        not_python: None,
-    };
-    if let nbtidy_notebook::NotebookLanguage::Other(language) = notebook.language() {
-        result.not_python = Some(language.clone());
-        return Ok(result);
-    }
-    check_structure(&notebook)?;
-    let formatter = CellFormatter::new(&resolved.settings.format);
-    // Cells are independent: decode, classify and format the code cells in parallel (an editor
-    // waits on one big notebook). Markdown and raw cells are never decoded.
-    let code_cells: Vec<usize> = (0..notebook.cells().len())
-        .filter(|&index| notebook.cells()[index].cell_type == nbtidy_notebook::CellType::Code)
-        .collect();
-    let decode = |&index: &usize| -> Decoded<'_> {
-        let source = match notebook.source(index) {
-            Ok(source) => source,
-            Err(err @ nbtidy_notebook::SourceError::LoneSurrogate(_)) => {
-                return Decoded::Unreadable(err.to_string());
-            }
-            Err(_) => return Decoded::Damaged,
-        };
-        let magics = resolved.settings.python_cell_magics.value.names();
-        if notebook.classify_with(index, &source.text, magics) != Some(CodeKind::Python) {
-            return Decoded::NotPython;
-        }
-        crate::panic::test_point(&source.text);
-        let outcome = formatter.format(&source.text);
-        Decoded::Python(source.text, outcome)
-    };
-    // In parallel only for notebooks with many code cells (an editor waiting on one big
-    // notebook): the CLI already formats notebooks in parallel, and a worker waiting on the pool
-    // for a small notebook's cells costs more in thread switches than it saves.
-    let decoded: Vec<Decoded<'_>> = if code_cells.len() >= PARALLEL_CELLS {
-        code_cells.par_iter().map(decode).collect()
-    } else {
-        code_cells.iter().map(decode).collect()
-    };
-    let mut python_cells = Vec::new();
-    let mut outcomes = Vec::new();
-    for (&index, cell) in code_cells.iter().zip(decoded) {
-        match cell {
-            // A list holding something other than strings.
-            Decoded::Damaged => anyhow::bail!("{}", damaged_source(index + 1)),
-            Decoded::NotPython => {}
-            Decoded::Unreadable(reason) => {
-                result
-                    .skipped
-                    .push((index + 1, 1, 1, format!("{reason}; cell left unchanged")));
-            }
-            Decoded::Python(text, outcome) => {
-                python_cells.push((index, text));
-                outcomes.push(outcome);
-            }
-        }
-    }
-    let mut sources = Vec::new();
-    for ((index, old), outcome) in python_cells.into_iter().zip(outcomes) {
-        let number = index + 1;
-        match outcome {
-            Ok(None) => {}
-            Ok(Some(new)) => {
-                result.changes.push((number, old.into_owned(), new.clone()));
-                sources.push((index, new));
-            }
-            Err(
-                err @ (FormatError::Syntax { row, column, .. }
-                | FormatError::TooDeep { row, column, .. }),
-            ) => {
-                let message = match err {
-                    FormatError::Syntax { message, .. } => {
-                        format!("syntax error, cell left unchanged: {message}")
-                    }
-                    other => format!("{}; cell left unchanged", other.message()),
-                };
-                result.skipped.push((number, row, column, message));
-            }
-            Err(err @ FormatError::Internal(_)) => {
-                result
-                    .skipped
-                    .push((number, 1, 1, format!("{err}, cell left unchanged")));
-            }
-        }
-    }
-    result.skipped.sort_by_key(|(number, ..)| *number);
-    if sources.is_empty() {
-        return Ok(result);
-    }
-    // `with_sources` decodes every new value back before splicing it.
-    result.new = Some(notebook.with_sources(&sources)?);
-    Ok(result)
-}
-
-fn damaged_source(number: usize) -> String {
-    format!(
-        "cell {number}: `source` is not a string or a list of strings: the notebook is damaged, not modified"
-    )
-}
-
-/// Refuses a notebook whose cells Jupyter itself would reject (a cell that is not an object, has
-/// no `cell_type`, or has no `source` or one that is neither a string nor a list of strings):
-/// such a file is damaged, and is reported rather than half-formatted. `check` reports the same
-/// problems as `NB010` findings.
-fn check_structure(notebook: &Notebook<'_>) -> Result<()> {
-    for (index, cell) in notebook.cells().iter().enumerate() {
-        let number = index + 1;
-        if cell.cell_type == nbtidy_notebook::CellType::Missing {
-            anyhow::bail!(
-                "cell {number} has no `cell_type` (or is not a JSON object): the notebook is damaged, not modified"
-            );
-        }
-        let Some(span) = &cell.source else {
-            anyhow::bail!("cell {number} has no `source`: the notebook is damaged, not modified");
-        };
-        // A list's elements are checked when the code cells are decoded (once) below.
-        if !matches!(notebook.slice(span).as_bytes().first(), Some(b'"' | b'[')) {
-            anyhow::bail!("{}", damaged_source(number));
-        }
-    }
-    Ok(())
-}
-
 /// `--stdin-filename P -`: format stdin to stdout. On any error the input is echoed unchanged.
 fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus> {
     let mut input = Vec::new();
@@ -382,11 +219,7 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
     for warning in &resolved.warnings {
         super::print_config_warning(warning);
     }
-    if resolved
-        .warnings
-        .iter()
-        .any(|w| w.kind == nbtidy_config::WarningKind::InvalidValue)
-    {
+    if nbtidy_pipeline::has_invalid_value(&resolved) {
         printer::error(&format!("{display}: {}", super::INVALID_CONFIG));
         return echo(ExitStatus::Error);
     }
@@ -399,14 +232,7 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
             printer::error(&format!("{display}: stdin is not UTF-8"));
             return echo(ExitStatus::Error);
         };
-        let magics = resolved.settings.python_cell_magics.value.names();
-        if !nbtidy_notebook::classify_code_with(&code, None, magics).is_python() {
-            return echo(ExitStatus::Success);
-        }
-        let formatted = crate::panic::catch(|| {
-            crate::panic::test_point(&code);
-            CellFormatter::new(&resolved.settings.format).format(&code)
-        });
+        let formatted = crate::panic::catch(|| nbtidy_pipeline::format_code(&code, &resolved));
         match formatted {
             Ok(Ok(None)) => (None, Vec::new(), Vec::new()),
             Ok(Ok(Some(new))) => (

@@ -19,6 +19,7 @@ pub mod config;
 pub mod format;
 pub mod generate;
 pub mod rule;
+pub mod server;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

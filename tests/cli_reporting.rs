@@ -343,3 +343,66 @@ fn an_invalid_rule_option_stops_check_and_config_shows_it() {
     project.write("a.ipynb", code_notebook(&["x = 1"]));
     project.run(&["check", "a.ipynb"]).assert_code(0);
 }
+
+/// The last line of `check`'s stderr after `args`.
+fn summary_of(project: &Project, args: &[&str]) -> String {
+    let run = project.run(args);
+    run.stderr.lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn fix_counts_add_up_and_say_what_else_changed() {
+    let project = Project::new();
+    // Findings that share one fix (the names of one import) are each fixed.
+    project.write(
+        "a.ipynb",
+        code_notebook(&["from os import path, sep\nx = 1"]),
+    );
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401", "a.ipynb"]),
+        "Found 2 findings (2 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "F401", "--diff", "a.ipynb"]
+        ),
+        "2 findings would be fixed"
+    );
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401", "--fix", "a.ipynb"]),
+        "Fixed 2 findings, 0 remaining"
+    );
+    assert_eq!(project.read("a.ipynb"), code_notebook(&["x = 1"]));
+
+    // A line too long only because of its trailing whitespace: removing it removes both.
+    let long = format!("x = 1  # {}   ", "a".repeat(78));
+    assert_eq!(long.trim_end().len(), 87);
+    project.write("b.ipynb", code_notebook(&[&long]));
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "E501,W291", "b.ipynb"]),
+        "Found 2 findings (1 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "E501,W291", "--fix", "b.ipynb"]
+        ),
+        "Fixed 1 finding, 0 remaining (2 before, 1 with a fix, 1 other went away with the changes)"
+    );
+
+    // Removing a cell's only statement empties it: NB007 appears, and is fixed in turn.
+    project.write("c.ipynb", code_notebook(&["import os", "x = 1"]));
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401,NB007", "c.ipynb"]),
+        "Found 1 finding (1 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "F401,NB007", "--fix", "c.ipynb"]
+        ),
+        "Fixed 2 findings, 0 remaining (1 before, 1 with a fix, 1 appeared with the changes)"
+    );
+    assert_eq!(project.read("c.ipynb"), code_notebook(&["x = 1"]));
+}

@@ -406,3 +406,98 @@ fn fix_counts_add_up_and_say_what_else_changed() {
     );
     assert_eq!(project.read("c.ipynb"), code_notebook(&["x = 1"]));
 }
+
+#[test]
+fn an_invalid_value_has_one_shape_whatever_its_source() {
+    // Command-line flags: the argument parser's values, and the rule selectors.
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    for (command, flag, value, expected) in [
+        (
+            "check",
+            "--line-length",
+            "lots",
+            "a whole number from 1 to 320 or `off`",
+        ),
+        (
+            "format",
+            "--line-length",
+            "lots",
+            "a whole number from 1 to 320 or `off`",
+        ),
+        (
+            "format",
+            "--indent-width",
+            "0",
+            "a whole number from 1 to 16",
+        ),
+        (
+            "format",
+            "--quote-style",
+            "backtick",
+            "`single`, `double` or `auto`",
+        ),
+        ("check", "--fail-on", "nope", "`error` or `warning`"),
+        (
+            "check",
+            "--output-format",
+            "jsn",
+            "`full`, `concise`, `json`, `github`, `gitlab`, `sarif` or `junit`",
+        ),
+        (
+            "check",
+            "--select",
+            "F4O1",
+            "a rule code (`F401`), a rule name",
+        ),
+        (
+            "check",
+            "--ignore",
+            "nope",
+            "a rule code (`F401`), a rule name",
+        ),
+    ] {
+        let run = project.run(&[command, flag, value, "a.ipynb"]);
+        run.assert_code(2);
+        let shape = format!("error: command line: {flag} = {value}: expected {expected}");
+        assert!(run.stderr.starts_with(&shape), "{shape}\n{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+
+    // `.editorconfig` values: a layout key, a rule severity, a rule option, the fail level, the
+    // base set; the same shape for `format`, `check` and `config`.
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nmax_line_length = lots\nnbtidy_rule.F401 = of\n\
+         nbtidy_max_output_size = lots\nnbtidy_fail_on = sometimes\nnbtidy_rules = most\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    let file = project.path(".editorconfig");
+    let file = file.display();
+    let expected = [
+        format!("error: {file}:3: max_line_length = lots: expected a whole number"),
+        format!("error: {file}:4: nbtidy_rule.f401 = of: expected `off`, `warning` or `error`"),
+        format!("error: {file}:5: nbtidy_max_output_size = lots: expected a size in bytes"),
+        format!("error: {file}:6: nbtidy_fail_on = sometimes: expected `error` or `warning`"),
+        format!("error: {file}:7: nbtidy_rules = most: expected `recommended`, `all` or `none`"),
+    ];
+    for command in ["check", "config"] {
+        let run = project.run(&[command, "a.ipynb"]);
+        run.assert_code(2);
+        for shape in &expected {
+            assert_eq!(
+                run.stderr
+                    .lines()
+                    .filter(|line| line.starts_with(shape.as_str()))
+                    .count(),
+                1,
+                "{command}: {shape}\n{}",
+                run.stderr
+            );
+        }
+    }
+    // `format` reads the layout key only.
+    let run = project.run(&["format", "a.ipynb"]);
+    run.assert_code(2);
+    assert!(run.stderr.starts_with(&expected[0]), "{}", run.stderr);
+}

@@ -15,7 +15,7 @@ use nbtidy_diagnostics::{
     Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem, check_notebook};
+use nbtidy_lint::{Selection, SelectionArgs, SettingProblem, check_notebook};
 use nbtidy_notebook::Notebook;
 
 use super::{Note, Stop};
@@ -57,7 +57,7 @@ struct Check<'a> {
 }
 
 impl super::NotebookCommand for Check<'_> {
-    type Prepared = Arc<(Selection, Vec<SelectionProblem>)>;
+    type Prepared = Arc<(Selection, Vec<SettingProblem>)>;
     type Done = Checked;
 
     fn resolver(&self) -> &Resolver {
@@ -70,20 +70,13 @@ impl super::NotebookCommand for Check<'_> {
         notes: &mut Vec<Note>,
     ) -> Result<Self::Prepared, Stop> {
         let selection = self.selections.get(resolved, &self.selection_args);
-        for problem in &selection.1 {
-            notes.push(if problem.is_error {
-                Note {
-                    is_error: true,
-                    text: format!("{problem}; the notebooks it applies to are not checked"),
-                }
-            } else {
-                Note {
-                    is_error: false,
-                    text: problem.to_string(),
-                }
-            });
-        }
-        if selection.1.iter().any(|p| p.is_error) {
+        notes.extend(
+            selection
+                .1
+                .iter()
+                .map(|problem| super::problem_note(problem, super::STOPS_NOTEBOOKS)),
+        );
+        if selection.1.iter().any(SettingProblem::is_error) {
             return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
         }
         Ok(selection)
@@ -146,7 +139,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let problems = nbtidy_lint::selection::argument_problems(&command.selection_args);
     if !problems.is_empty() {
         for problem in &problems {
-            printer::error(&format!("{problem}; no notebook is checked"));
+            super::print_problem(problem, "no notebook is checked");
         }
         return Ok(ExitStatus::Error);
     }
@@ -369,7 +362,7 @@ struct SelectionCache {
 
 type SelectionCacheEntry = (
     Vec<(String, String, String)>,
-    Arc<(Selection, Vec<SelectionProblem>)>,
+    Arc<(Selection, Vec<SettingProblem>)>,
 );
 
 impl SelectionCache {
@@ -377,7 +370,7 @@ impl SelectionCache {
         &self,
         config: &nbtidy_config::Resolved,
         args: &SelectionArgs,
-    ) -> Arc<(Selection, Vec<SelectionProblem>)> {
+    ) -> Arc<(Selection, Vec<SettingProblem>)> {
         let key = Selection::cache_key(config);
         if let Some((_, found)) = self.lock().iter().find(|(k, _)| *k == key) {
             return Arc::clone(found);

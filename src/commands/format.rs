@@ -379,13 +379,13 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
             return echo(ExitStatus::Error);
         }
     };
-    for warning in &resolved.warnings {
-        super::print_config_warning(warning);
+    for problem in &resolved.warnings {
+        super::print_problem(problem, super::STOPS_NOTEBOOKS);
     }
     if resolved
         .warnings
         .iter()
-        .any(|w| w.kind == nbtidy_config::WarningKind::InvalidValue)
+        .any(nbtidy_config::SettingProblem::is_error)
     {
         printer::error(&format!("{display}: {}", super::INVALID_CONFIG));
         return echo(ExitStatus::Error);

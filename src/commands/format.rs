@@ -216,8 +216,8 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
             return echo(ExitStatus::Error);
         }
     };
-    for warning in &resolved.warnings {
-        super::print_config_warning(warning);
+    for problem in &resolved.warnings {
+        super::print_problem(problem, super::STOPS_NOTEBOOKS);
     }
     if nbtidy_pipeline::has_invalid_value(&resolved) {
         printer::error(&format!("{display}: {}", super::INVALID_CONFIG));

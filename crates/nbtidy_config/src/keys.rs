@@ -196,7 +196,7 @@ mod tests {
 
     use super::*;
     use crate::resolve::{LAYOUT_KEYS, NBTIDY_KEYS};
-    use crate::{Origin, Overrides, Resolver, WarningKind};
+    use crate::{Origin, Overrides, ProblemKind, Resolver};
 
     fn resolve(editorconfig: &str, overrides: Overrides) -> crate::Resolved {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -232,7 +232,7 @@ mod tests {
                 )
                 .warnings
                 .iter()
-                .any(|w| w.key == info.key && w.kind == WarningKind::InvalidValue)
+                .any(|w| w.key == info.key && w.kind == ProblemKind::InvalidValue)
             };
             assert!(in_section("*.py"), "{} is not read from [*.py]", info.key);
             assert!(in_section("*.{py,ipynb}"), "{}: [*.{{py,ipynb}}]", info.key);

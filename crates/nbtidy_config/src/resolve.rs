@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::chain::{ChainCache, ParsedFile, absolute};
-use crate::error::{ConfigError, ConfigWarning, WarningKind};
+use crate::error::{ConfigError, ProblemKind, SettingProblem};
 use crate::settings::{
     BOOL_EXPECTED, CellMagicNames, DEFAULT_INDENT_WIDTH, FormatSettings, INDENT_SIZE_EXPECTED,
     IndentSize, IndentStyle, LineLength, MagicTrailingComma, ON_OFF_EXPECTED, Origin, Overrides,
@@ -82,7 +82,7 @@ pub struct Resolved {
     /// The effective settings, each with its origin.
     pub settings: Settings,
     /// Invalid values and unknown `nbtidy_*` keys, sorted by file and line.
-    pub warnings: Vec<ConfigWarning>,
+    pub warnings: Vec<SettingProblem>,
     py: Properties,
     notebook_only: Properties,
     files: Vec<Arc<Path>>,
@@ -299,7 +299,7 @@ struct Lookup<'a> {
     py: &'a Properties,
     notebook_only: &'a Properties,
     pending: Vec<Invalid<'a>>,
-    warnings: Vec<ConfigWarning>,
+    warnings: Vec<SettingProblem>,
 }
 
 impl<'a> Lookup<'a> {
@@ -332,17 +332,19 @@ impl<'a> Lookup<'a> {
     }
 
     /// Turns the pending invalid values into warnings saying what is used instead. A value the
-    /// command line overrides anyway is [`WarningKind::OverriddenInvalidValue`].
+    /// command line overrides anyway is [`ProblemKind::OverriddenInvalidValue`].
     fn flush(&mut self, using: impl Display, origin: &Origin) {
         let kind = if *origin == Origin::Cli {
-            WarningKind::OverriddenInvalidValue
+            ProblemKind::OverriddenInvalidValue
         } else {
-            WarningKind::InvalidValue
+            ProblemKind::InvalidValue
         };
         for invalid in self.pending.drain(..) {
-            self.warnings.push(ConfigWarning {
-                path: invalid.entry.path.to_path_buf(),
-                line: invalid.entry.line,
+            self.warnings.push(SettingProblem {
+                origin: Origin::EditorConfig {
+                    path: Arc::clone(&invalid.entry.path),
+                    line: invalid.entry.line,
+                },
                 key: invalid.key.to_owned(),
                 value: invalid.entry.value.clone(),
                 message: invalid.expected.to_owned(),
@@ -495,7 +497,7 @@ fn unknown_keys(
     py: &Properties,
     notebook_only: &Properties,
     linter_keys: &[&'static str],
-) -> Vec<ConfigWarning> {
+) -> Vec<SettingProblem> {
     let mut merged: BTreeMap<&str, &Entry> = BTreeMap::new();
     for (key, entry) in py.iter().chain(notebook_only) {
         merged.insert(key, entry);
@@ -503,9 +505,11 @@ fn unknown_keys(
     merged
         .into_iter()
         .filter(|(key, _)| key.starts_with("nbtidy_") && !is_known_nbtidy_key(key, linter_keys))
-        .map(|(key, entry)| ConfigWarning {
-            path: entry.path.to_path_buf(),
-            line: entry.line,
+        .map(|(key, entry)| SettingProblem {
+            origin: Origin::EditorConfig {
+                path: Arc::clone(&entry.path),
+                line: entry.line,
+            },
             key: key.to_owned(),
             value: entry.value.clone(),
             message: match suggestion(key, linter_keys) {
@@ -513,7 +517,7 @@ fn unknown_keys(
                 None => "unknown key, ignored".to_owned(),
             },
             fallback: String::new(),
-            kind: WarningKind::UnknownKey,
+            kind: ProblemKind::UnknownKey,
         })
         .collect()
 }

@@ -244,7 +244,7 @@ impl fmt::Display for PythonVersion {
 }
 
 /// Where the value of a [`Setting`] came from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
     /// Nothing set it; nbtidy's built-in default. Displays as `default`.
     Default,

@@ -17,7 +17,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use nbtidy_config::Resolved;
-use nbtidy_diagnostics::{Applicability, Diagnostic, EditTarget, FileDiagnostics};
+use nbtidy_diagnostics::{Applicability, Diagnostic, Edit, EditTarget, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
 
 use crate::context::Context;
@@ -31,7 +31,13 @@ pub const MAX_ROUNDS: usize = 10;
 pub struct FixOutcome {
     /// The new bytes, when anything changed.
     pub bytes: Option<Vec<u8>>,
-    /// How many findings were fixed.
+    /// How many findings before fixing: what `check` without `--fix` reports.
+    pub before: usize,
+    /// Of those, how many had a fix that was allowed (safe, or any with `unsafe_fixes`).
+    pub fixable: usize,
+    /// How many findings were fixed: the findings whose fix was applied, in any round (a finding
+    /// whose fix is identical to one applied for another finding, as the names of one unused
+    /// `import a, b` share the removal of the statement, is fixed with it).
     pub fixed: usize,
     /// Fixes that were not applied because the code would no longer parse (`cell N: CODE: message`).
     pub dropped: Vec<String>,
@@ -125,6 +131,7 @@ pub fn fix_notebook(
 ) -> Result<FixOutcome, NotebookError> {
     let mut current = bytes.to_vec();
     let mut fixed = 0;
+    let mut first_round: Option<(usize, usize)> = None;
     let mut dropped = Vec::new();
     let mut refused: HashSet<(String, String, Option<usize>)> = HashSet::new();
     // Cells whose fixes broke them together: one fix per round from then on.
@@ -142,6 +149,7 @@ pub fn fix_notebook(
                 allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d)))
             })
             .collect();
+        first_round.get_or_insert((diagnostics.len(), candidates.len()));
         if candidates.is_empty() {
             // Nothing left to fix: this round's findings are what remains (no third lint).
             drop(candidates);
@@ -156,6 +164,10 @@ pub fn fix_notebook(
         // The sources of the cells with code edits, for JSON edits to stay clear of.
         let mut edited_sources = Ranges::default();
         let mut accepted: Vec<&Diagnostic> = Vec::new();
+        // The accepted fixes' edits, and the findings whose fix is identical to one of them (the
+        // names of one unused `import a, b`): fixed with it, as in ruff.
+        let mut accepted_edits: HashSet<&[Edit]> = HashSet::new();
+        let mut same_fix: Vec<&Diagnostic> = Vec::new();
         for diagnostic in candidates {
             let fix = diagnostic.fix.as_ref().expect("filtered on fixes");
             let conflict = fix.edits.iter().any(|edit| match &edit.target {
@@ -172,8 +184,12 @@ pub fn fix_notebook(
                 }
             });
             if conflict {
+                if accepted_edits.contains(fix.edits.as_slice()) {
+                    same_fix.push(diagnostic);
+                }
                 continue;
             }
+            accepted_edits.insert(&fix.edits);
             for edit in &fix.edits {
                 match &edit.target {
                     EditTarget::Code { cell, range } => {
@@ -255,7 +271,7 @@ pub fn fix_notebook(
                     refuse_in.insert(cell);
                 }
             }
-            for diagnostic in &accepted {
+            for diagnostic in accepted.iter().chain(&same_fix) {
                 if touches(diagnostic, &refuse_in) {
                     refused.insert(key(diagnostic));
                     dropped.push(format!(
@@ -288,7 +304,7 @@ pub fn fix_notebook(
             }
         }
         let next = notebook.splice(edits);
-        fixed += accepted.len();
+        fixed += accepted.len() + same_fix.len();
         if next == current {
             break;
         }
@@ -309,8 +325,11 @@ pub fn fix_notebook(
         .filter(|d| allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d))))
         .count();
     let changed = current != bytes;
+    let (before, fixable) = first_round.unwrap_or((remaining.diagnostics.len(), 0));
     Ok(FixOutcome {
         bytes: changed.then_some(current),
+        before,
+        fixable,
         fixed,
         dropped,
         unconverged,

@@ -26,6 +26,7 @@ pub use context::{CellKind, CellView, Context};
 pub use diagnostics::Diagnostics;
 pub(crate) use engine::file_diagnostics;
 pub use engine::{check_notebook, run_rules};
+pub use nbtidy_config::SettingProblem;
 pub use registry::{RULES, find_rule, linter_keys, resolver};
 pub use rule::{FixAvailability, Rule, RuleMeta, RuleOption};
-pub use selection::{Selection, SelectionArgs, SelectionProblem};
+pub use selection::{Selection, SelectionArgs};

@@ -19,9 +19,9 @@
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use nbtidy_config::{Resolved, WarningKind};
+use nbtidy_config::Resolved;
 use nbtidy_format::{CellFormatter, FormatError};
-use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem};
+use nbtidy_lint::{Selection, SelectionArgs, SettingProblem};
 use nbtidy_notebook::{CellType, CodeKind, Notebook, NotebookError, SourceError};
 use rayon::prelude::*;
 
@@ -228,15 +228,12 @@ pub fn format_code(code: &str, resolved: &Resolved) -> Result<Option<String>, Fo
 /// `true` when an `.editorconfig` value that applies is invalid: the CLI and the server then
 /// leave the notebook alone (bad input modifies nothing).
 pub fn has_invalid_value(resolved: &Resolved) -> bool {
-    resolved
-        .warnings
-        .iter()
-        .any(|w| w.kind == WarningKind::InvalidValue)
+    resolved.warnings.iter().any(SettingProblem::is_error)
 }
 
 /// A rule selection with the problems met resolving it (an invalid `nbtidy_rule.*` value is an
 /// error for the notebooks it applies to, an unknown rule name a warning).
-pub type SelectionEntry = Arc<(Selection, Vec<SelectionProblem>)>;
+pub type SelectionEntry = Arc<(Selection, Vec<SettingProblem>)>;
 
 /// Rule selections already resolved, by [`Selection::cache_key`]: most runs have one or a few
 /// distinct configurations for many notebooks.

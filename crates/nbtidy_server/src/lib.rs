@@ -284,7 +284,7 @@ impl Shared {
             let problems: Vec<String> = resolved
                 .warnings
                 .iter()
-                .filter(|w| w.kind == nbtidy_config::WarningKind::InvalidValue)
+                .filter(|w| w.is_error())
                 .map(ToString::to_string)
                 .collect();
             let message = format!(
@@ -301,7 +301,7 @@ impl Shared {
         let errors: Vec<String> = selection
             .1
             .iter()
-            .filter(|p| p.is_error)
+            .filter(|p| p.is_error())
             .map(ToString::to_string)
             .collect();
         if !errors.is_empty() {

@@ -8,7 +8,8 @@ use nbtidy_notebook::{SourceError, Span};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Kind, Scanner, decode, entry_spans, object_entries, removal_edits};
+use crate::rules::json_util::{entry_spans, removal_edits};
+use nbtidy_notebook::scan::{Kind, Scanner, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does

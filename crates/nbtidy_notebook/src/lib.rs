@@ -45,6 +45,8 @@ pub struct Notebook<'a> {
     nbformat: (u64, u64),
     language: NotebookLanguage,
     metadata: Option<Span>,
+    /// The span of the `cells` list.
+    cells_span: Option<Span>,
 }
 
 /// The type of a cell as the notebook states it.
@@ -273,6 +275,7 @@ impl<'a> Notebook<'a> {
             nbformat: (major, minor),
             language,
             metadata: raw.metadata.map(shift),
+            cells_span: raw.cells_span.map(shift),
         })
     }
 
@@ -616,9 +619,11 @@ impl Notebook<'_> {
     }
 
     /// The spans the skeleton parse found, sorted by start, for [`scan::Scanner::with_jumps`]:
-    /// the notebook `metadata` and each cell's `source`, `metadata` and `outputs`.
+    /// the notebook `metadata`, the `cells` list, and each cell's `source`, `metadata` and
+    /// `outputs`.
     pub fn known_spans(&self) -> Vec<Span> {
         let mut spans: Vec<Span> = self.metadata.iter().cloned().collect();
+        spans.extend(self.cells_span.iter().cloned());
         for cell in &self.cells {
             spans.extend(
                 [&cell.source, &cell.metadata, &cell.outputs]

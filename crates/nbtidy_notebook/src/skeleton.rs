@@ -16,6 +16,8 @@ pub(crate) type Span = std::ops::Range<usize>;
 #[derive(Debug, Default)]
 pub(crate) struct RawNotebook {
     pub(crate) cells: Option<Vec<RawCell>>,
+    /// The span of the `cells` list.
+    pub(crate) cells_span: Option<Span>,
     /// `cells` was present but not a list.
     pub(crate) cells_not_list: bool,
     pub(crate) worksheets: bool,
@@ -57,6 +59,7 @@ pub(crate) fn parse(text: &str) -> Result<RawNotebook, ParseError> {
             let mut cells = Vec::new();
             let list = s.array(|s, _| cells.push(cell(text, s)));
             nb.cells_not_list = list.is_err();
+            nb.cells_span = list.as_ref().ok().cloned();
             nb.cells = list.ok().map(|_| cells);
         } else if key_is(text, &key, "worksheets") {
             s.skip();

@@ -47,6 +47,8 @@ pub struct Notebook<'a> {
     metadata: Option<Span>,
     /// The span of the `cells` list.
     cells_span: Option<Span>,
+    /// The strings of [`scan::LONG_STRING`] bytes or more, in file order.
+    long_strings: Vec<Span>,
 }
 
 /// The type of a cell as the notebook states it.
@@ -276,6 +278,7 @@ impl<'a> Notebook<'a> {
             language,
             metadata: raw.metadata.map(shift),
             cells_span: raw.cells_span.map(shift),
+            long_strings: raw.long_strings.into_iter().map(shift).collect(),
         })
     }
 
@@ -619,10 +622,11 @@ impl Notebook<'_> {
     }
 
     /// The spans the skeleton parse found, sorted by start, for [`scan::Scanner::with_jumps`]:
-    /// the notebook `metadata`, the `cells` list, and each cell's `source`, `metadata` and
-    /// `outputs`.
+    /// the notebook `metadata`, the `cells` list, each cell's `source`, `metadata` and
+    /// `outputs`, and every string of [`scan::LONG_STRING`] bytes or more.
     pub fn known_spans(&self) -> Vec<Span> {
         let mut spans: Vec<Span> = self.metadata.iter().cloned().collect();
+        spans.extend(self.long_strings.iter().cloned());
         spans.extend(self.cells_span.iter().cloned());
         for cell in &self.cells {
             spans.extend(

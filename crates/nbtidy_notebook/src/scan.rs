@@ -14,8 +14,9 @@
 //!   The skeleton parse is a checked scan of the whole file.
 //! - **trusted** ([`Scanner::trusted`], [`Scanner::with_jumps`]): for text a checked scan has
 //!   accepted ([`crate::Notebook::text`]). Strings and containers it skips are jumped over
-//!   (`memchr` from quote to quote, bracket counting), and containers whose exact spans are
-//!   known (`jumps`) are not read at all. On text that is not valid JSON it stops (no panic),
+//!   (`memchr` from quote to quote, bracket counting), and values whose exact spans are known
+//!   (`jumps`: containers the skeleton parse found, strings of [`LONG_STRING`] bytes or more
+//!   that a checked scan recorded) are not read at all. On text that is not valid JSON it stops (no panic),
 //!   but what it reports is unspecified.
 //!
 //! Invariants:
@@ -89,11 +90,21 @@ pub struct ScanError {
 pub struct Scanner<'a> {
     text: &'a str,
     pos: usize,
-    /// Spans of containers already known (sorted by start): skipping one jumps to its end.
+    /// Spans of values already known (sorted by start): skipping one jumps to its end.
     jumps: &'a [Span],
+    /// The first jump that does not start before the position last looked up (the scanner
+    /// only moves forward, so each lookup costs O(1) amortised).
+    next_jump: usize,
     checked: bool,
     error: Option<ScanError>,
+    /// Checked mode: the spans of the strings of [`LONG_STRING`] bytes or more passed over.
+    long_strings: Vec<Span>,
 }
+
+/// A checked scan records the strings at least this long ([`Scanner::take_long_strings`]):
+/// a trusted scan given them as jumps passes over them without reading them (outputs are mostly
+/// long base64 and HTML strings).
+pub const LONG_STRING: usize = 1024;
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone)]
@@ -104,6 +115,29 @@ pub struct Entry<'a> {
     pub key_span: Span,
     /// The value's span.
     pub value: Span,
+}
+
+/// `true` when `bytes` holds a control character (below U+0020), which a JSON string cannot
+/// hold raw. Branch-free over blocks of 64 bytes (vectorised), then a word at a time (most
+/// strings of a notebook are short: the tail matters).
+fn has_control(bytes: &[u8]) -> bool {
+    fn block(block: &[u8]) -> bool {
+        block.iter().fold(u8::MAX, |least, &b| least.min(b)) < 0x20
+    }
+    let mut large = bytes.chunks_exact(64);
+    if large.any(block) {
+        return true;
+    }
+    let mut small = large.remainder().chunks_exact(8);
+    // Any byte below 0x20 in a word ("hasless"; exact as a yes/no answer).
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    if small.any(|chunk| {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        word.wrapping_sub(ONES * 0x20) & !word & (ONES * 0x80) != 0
+    }) {
+        return true;
+    }
+    small.remainder().iter().any(|&b| b < 0x20)
 }
 
 fn is_ws(b: u8) -> bool {
@@ -117,8 +151,10 @@ impl<'a> Scanner<'a> {
             text,
             pos,
             jumps: &[],
+            next_jump: 0,
             checked: true,
             error: None,
+            long_strings: Vec::new(),
         }
     }
 
@@ -127,17 +163,34 @@ impl<'a> Scanner<'a> {
         Self::with_jumps(text, pos, &[])
     }
 
-    /// A trusted scanner that skips the objects and lists whose exact spans are in `jumps`
-    /// (sorted by start) without reading them: the spans the skeleton parse and earlier scans
-    /// found. A jump is taken as given.
+    /// A trusted scanner that skips the values (objects, lists, strings) whose exact spans are
+    /// in `jumps` (sorted by start) without reading them: the spans the skeleton parse and
+    /// earlier scans found ([`crate::Notebook::known_spans`]). A jump is taken as given.
     pub fn with_jumps(text: &'a str, pos: usize, jumps: &'a [Span]) -> Self {
         Scanner {
             text,
             pos,
             jumps,
+            next_jump: jumps.partition_point(|span| span.start < pos),
             checked: false,
             error: None,
+            long_strings: Vec::new(),
         }
+    }
+
+    /// The spans of the strings of [`LONG_STRING`] bytes or more that a checked scan passed
+    /// over, in file order (empty for a trusted scan).
+    pub fn take_long_strings(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.long_strings)
+    }
+
+    /// The end of the known value starting at `start`, if it is one of the jumps.
+    fn known_end(&mut self, start: usize) -> Option<usize> {
+        while self.jumps.get(self.next_jump)?.start < start {
+            self.next_jump += 1;
+        }
+        let jump = self.jumps.get(self.next_jump)?;
+        (jump.start == start).then_some(jump.end)
     }
 
     /// The current byte offset.
@@ -247,6 +300,9 @@ impl<'a> Scanner<'a> {
         }
         let mut at = start + 1;
         if !self.checked {
+            if let Some(end) = self.known_end(start) {
+                return Some(end);
+            }
             // Jump from one `"` or `\` to the next (vectorised); an escape skips the byte after.
             while let Some(found) = bytes
                 .get(at..)
@@ -262,9 +318,23 @@ impl<'a> Scanner<'a> {
             return None;
         }
         loop {
-            at = json_string::next_special(bytes, at);
+            // The next `"` or `\` (vectorised), then no control character before it.
+            let next = bytes
+                .get(at..)
+                .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                .map_or(bytes.len(), |found| at + found);
+            if has_control(&bytes[at..next]) {
+                at = json_string::next_special(bytes, at);
+            } else {
+                at = next;
+            }
             match bytes.get(at) {
-                Some(b'"') => return Some(at + 1),
+                Some(b'"') => {
+                    if at + 1 - start >= LONG_STRING {
+                        self.long_strings.push(start..at + 1);
+                    }
+                    return Some(at + 1);
+                }
                 Some(b'\\') => match bytes.get(at + 1) {
                     Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => at += 2,
                     Some(b'u')
@@ -382,8 +452,8 @@ impl<'a> Scanner<'a> {
         let end = match self.bytes().get(start) {
             Some(b'"') => self.string_end(start),
             Some(b'{' | b'[') => {
-                if let Ok(known) = self.jumps.binary_search_by_key(&start, |span| span.start) {
-                    Some(self.jumps[known].end)
+                if let Some(end) = self.known_end(start) {
+                    Some(end)
                 } else if self.checked {
                     self.checked_container_end(start)
                 } else {

@@ -24,6 +24,8 @@ pub(crate) struct RawNotebook {
     pub(crate) nbformat: Option<Span>,
     pub(crate) nbformat_minor: Option<Span>,
     pub(crate) metadata: Option<Span>,
+    /// The strings of [`crate::scan::LONG_STRING`] bytes or more, in file order.
+    pub(crate) long_strings: Vec<Span>,
     pub(crate) language_info_name: Option<String>,
     pub(crate) kernelspec_language: Option<String>,
     pub(crate) kernelspec_name: Option<String>,
@@ -93,6 +95,7 @@ pub(crate) fn parse(text: &str) -> Result<RawNotebook, ParseError> {
             kind,
         });
     }
+    nb.long_strings = s.take_long_strings();
     s.finish().map_err(ParseError::Json)?;
     Ok(nb)
 }

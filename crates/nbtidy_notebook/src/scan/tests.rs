@@ -234,3 +234,41 @@ fn json_value() -> impl proptest::strategy::Strategy<Value = serde_json::Value> 
         ]
     })
 }
+
+proptest::proptest! {
+    /// The blockwise control-character test is the plain one.
+    #[test]
+    fn has_control_is_any_byte_below_0x20(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+        proptest::prop_assert_eq!(super::has_control(&bytes), bytes.iter().any(|&b| b < 0x20));
+    }
+}
+
+#[test]
+fn long_strings_are_recorded_and_jumped_over() {
+    let long = "x".repeat(LONG_STRING);
+    let text = format!(r#"{{"a": ["{long}", "short"], "b": "{long}\"]"}}"#);
+    let mut checked = Scanner::checked(&text, 0);
+    checked.skip();
+    let long_strings = checked.take_long_strings();
+    assert_eq!(long_strings.len(), 2);
+    for span in &long_strings {
+        assert!(text[span.clone()].starts_with("\"xx") && span.len() >= LONG_STRING);
+    }
+    assert!(checked.finish().is_ok());
+    // Given as jumps, they are taken as given: a wrong end shows they were not read.
+    let entries = object_entries(&text, &(0..text.len())).unwrap();
+    let short = vec![
+        long_strings[0].start..long_strings[0].start + 2,
+        long_strings[1].clone(),
+    ];
+    let mut scanner = Scanner::with_jumps(&text, entries[0].value.start, &short);
+    let mut elements = Vec::new();
+    let _ = scanner.array(|s, _| elements.push(s.skip()));
+    assert_eq!(elements[0], short[0]);
+    // The same spans as a scan that reads everything, with the true jumps.
+    let mut plain = Vec::new();
+    let mut jumped = Vec::new();
+    let _ = Scanner::trusted(&text, 0).object(|s, _| plain.push(s.skip()));
+    let _ = Scanner::with_jumps(&text, 0, &long_strings).object(|s, _| jumped.push(s.skip()));
+    assert_eq!(plain, jumped);
+}

@@ -119,12 +119,41 @@ impl Place {
             Place::Cell(cell) | Place::Output { cell, .. } => Some(cell),
         }
     }
+}
 
-    /// How messages name the value at `path` (`metadata.tags`) of this place.
-    fn name(self, path: &str) -> String {
-        match self {
-            Place::Output { index, .. } => format!("`{path}` of output {}", index + 1),
-            _ => format!("`{path}`"),
+/// How messages name a value; formatted only when a message is made.
+#[derive(Debug, Clone, Copy)]
+enum What<'x> {
+    /// The value at a path of a place: `` `metadata.tags` ``, `` `text` of output 2 ``.
+    Path(Place, &'x str),
+    /// A mimebundle entry: `` `text/plain` data ``.
+    Data(&'x str),
+    /// An attachment: `attachment "a.png"`.
+    Attachment(&'x str),
+    /// The notebook.
+    Notebook,
+    /// A cell, of a known type or not.
+    Cell(Option<&'x str>),
+    /// An output, of a known type or not.
+    Output(usize, Option<&'x str>),
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            What::Path(Place::Output { index, .. }, path) => {
+                write!(f, "`{path}` of output {}", index + 1)
+            }
+            What::Path(_, path) => write!(f, "`{path}`"),
+            What::Data(key) => write!(f, "`{key}` data"),
+            What::Attachment(name) => write!(f, "attachment \"{name}\""),
+            What::Notebook => f.write_str("the notebook"),
+            What::Cell(Some(cell_type)) => write!(f, "the {cell_type} cell"),
+            What::Cell(None) => f.write_str("the cell"),
+            What::Output(index, None) => write!(f, "output {}", index + 1),
+            What::Output(index, Some(output_type)) => {
+                write!(f, "output {} ({output_type})", index + 1)
+            }
         }
     }
 }
@@ -202,11 +231,11 @@ fn keep_last<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
     });
 }
 
-fn join(path: &str, key: &str) -> String {
+fn join<'x>(path: &str, key: &'x str) -> Cow<'x, str> {
     if path.is_empty() {
-        key.to_owned()
+        Cow::Borrowed(key)
     } else {
-        format!("{path}.{key}")
+        Cow::Owned(format!("{path}.{key}"))
     }
 }
 
@@ -221,9 +250,61 @@ struct Validator<'a> {
     /// errors and mimebundle values are checked. A newer minor relaxes these, as `nbformat`
     /// does (`additionalProperties` relaxed, unrecognized cells and outputs allowed).
     strict: bool,
+    /// The cell definitions' keys (see [`merged`]).
+    cell_keys: KeyFragments,
+    /// The output definitions' keys.
+    output_keys: KeyFragments,
+}
+
+/// Each key of a set of definitions, with its fragment when every definition that has the key
+/// agrees on it (`None` when they differ).
+type KeyFragments = rustc_hash::FxHashMap<&'static str, Option<Value>>;
+
+/// [`KeyFragments`] of `definitions` in minor version `minor`.
+fn merged(definitions: &[&'static Object], minor: u64) -> KeyFragments {
+    let mut keys = KeyFragments::default();
+    for object in definitions {
+        for property in object.properties.iter().filter(|p| p.since <= minor) {
+            keys.entry(property.key)
+                .and_modify(|fragment| {
+                    if *fragment != Some(property.value) {
+                        *fragment = None;
+                    }
+                })
+                .or_insert(Some(property.value));
+        }
+    }
+    keys
+}
+
+/// The definitions an object being walked may turn out to be.
+#[derive(Clone, Copy)]
+enum Candidates<'k> {
+    /// Not known yet: every value waits (the top level, before the version is known).
+    None,
+    One(&'static Object),
+    /// A cell or an output, whose definition its discriminator chooses.
+    Merged(&'k KeyFragments),
 }
 
 impl<'a> Validator<'a> {
+    /// A validator for minor version `minor` (a newer one is checked like the newest, relaxed).
+    fn new(text: &'a str, jumps: &'a [Span], minor: u64) -> Self {
+        let checked = minor.min(schema::NEWEST_MINOR);
+        let mut cells = schema::CELLS.to_vec();
+        cells.push(&schema::UNRECOGNIZED_CELL);
+        let mut outputs = schema::OUTPUTS.to_vec();
+        outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+        Validator {
+            text,
+            jumps,
+            minor: checked,
+            strict: minor <= schema::NEWEST_MINOR,
+            cell_keys: merged(&cells, checked),
+            output_keys: merged(&outputs, checked),
+        }
+    }
+
     fn issue(&self, span: Span, place: Place, message: String) -> Issue {
         Issue {
             span,
@@ -244,7 +325,7 @@ impl<'a> Validator<'a> {
     fn walk(
         &self,
         s: &mut Scanner<'a>,
-        candidates: &[&'static Object],
+        candidates: Candidates<'_>,
         place: Place,
         path: &str,
     ) -> Result<Walked<'a>, (Span, Kind)> {
@@ -254,13 +335,11 @@ impl<'a> Validator<'a> {
         let span = s.object(|s, key_span| {
             let key = decode(text, &key_span).unwrap_or_default();
             let kind = s.peek();
-            let mut fragments = candidates
-                .iter()
-                .filter_map(|object| object.property(&key, self.minor))
-                .map(|property| property.value);
-            let agreed = fragments
-                .next()
-                .filter(|first| fragments.all(|v| v == *first));
+            let agreed = match candidates {
+                Candidates::None => None,
+                Candidates::One(object) => object.property(&key, self.minor).map(|p| p.value),
+                Candidates::Merged(keys) => keys.get(key.as_ref()).copied().flatten(),
+            };
             let (value, issues) = match agreed {
                 Some(fragment) => {
                     let mut issues = Vec::new();
@@ -291,7 +370,7 @@ impl<'a> Validator<'a> {
         walked: Walked<'a>,
         place: Place,
         path: &str,
-        noun: &str,
+        noun: What<'_>,
         out: &mut Vec<Issue>,
     ) -> Vec<Entry<'a>> {
         for key in object.required(self.minor) {
@@ -335,7 +414,7 @@ impl<'a> Validator<'a> {
                     place,
                     format!(
                         "{} must be {what}, not {}",
-                        place.name(path),
+                        What::Path(place, path),
                         kind.describe()
                     ),
                 ));
@@ -364,17 +443,17 @@ impl<'a> Validator<'a> {
                         place,
                         format!(
                             "{} must be an integer of at least {minimum}, not {raw}",
-                            place.name(path)
+                            What::Path(place, path)
                         ),
                     ));
                 }
                 span
             }
-            Value::Shape(object) => match self.walk(s, &[object], place, path) {
+            Value::Shape(object) => match self.walk(s, Candidates::One(object), place, path) {
                 Ok(walked) => {
                     let span = walked.span.clone();
-                    let noun = place.name(path);
-                    let unknown = self.object(object, walked, place, path, &noun, out);
+                    let noun = What::Path(place, path);
+                    let unknown = self.object(object, walked, place, path, noun, out);
                     if object.closed && self.strict {
                         for entry in unknown {
                             out.push(self.issue(
@@ -392,20 +471,20 @@ impl<'a> Validator<'a> {
                         place,
                         format!(
                             "{} must be an object, not {}",
-                            place.name(path),
+                            What::Path(place, path),
                             kind.describe()
                         ),
                     ));
                     span
                 }
             },
-            Value::Multiline => self.multiline(s, &place.name(path), place, out),
-            Value::StringList => self.string_list(s, &place.name(path), place, out),
-            Value::ExecutionCount => self.count(s, &place.name(path), place, out),
+            Value::Multiline => self.multiline(s, What::Path(place, path), place, out),
+            Value::StringList => self.string_list(s, What::Path(place, path), place, out),
+            Value::ExecutionCount => self.count(s, What::Path(place, path), place, out),
             Value::MetadataName => self.metadata_name(s, path, place, out),
             Value::MetadataTags => self.tags(s, path, place, out),
             Value::CellId => self.cell_id(s, place, out),
-            Value::Mimebundle => self.mimebundle(s, &place.name(path), place, out),
+            Value::Mimebundle => self.mimebundle(s, What::Path(place, path), place, out),
             Value::Attachments => self.attachments(s, place, out),
             Value::Scrolled => {
                 let span = s.skip();
@@ -416,21 +495,33 @@ impl<'a> Validator<'a> {
                         place,
                         format!(
                             "{} must be true, false or \"auto\", not {value}",
-                            place.name(path)
+                            What::Path(place, path)
                         ),
                     ));
                 }
                 span
             }
             Value::StringValues => self.string_values(s, path, place, out),
-            Value::Cells => self.list(s, "`cells`", place, out, |s, index, out| {
-                self.cell(s, index, out);
-            }),
+            Value::Cells => self.list(
+                s,
+                What::Path(place, "cells"),
+                place,
+                out,
+                |s, index, out| {
+                    self.cell(s, index, out);
+                },
+            ),
             Value::Outputs => {
                 let cell = place.cell().unwrap_or_default();
-                self.list(s, "`outputs`", place, out, |s, index, out| {
-                    self.output(s, cell, index, out);
-                })
+                self.list(
+                    s,
+                    What::Path(place, "outputs"),
+                    place,
+                    out,
+                    |s, index, out| {
+                        self.output(s, cell, index, out);
+                    },
+                )
             }
         }
     }
@@ -439,7 +530,7 @@ impl<'a> Validator<'a> {
     fn list(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: What<'_>,
         place: Place,
         out: &mut Vec<Issue>,
         mut element: impl FnMut(&mut Scanner<'a>, usize, &mut Vec<Issue>),
@@ -462,7 +553,7 @@ impl<'a> Validator<'a> {
     fn multiline(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: What<'_>,
         place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
@@ -510,7 +601,7 @@ impl<'a> Validator<'a> {
     fn string_list(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: What<'_>,
         place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
@@ -549,7 +640,13 @@ impl<'a> Validator<'a> {
     }
 
     /// `#/definitions/misc/execution_count`: `null` or a non-negative integer.
-    fn count(&self, s: &mut Scanner<'a>, what: &str, place: Place, out: &mut Vec<Issue>) -> Span {
+    fn count(
+        &self,
+        s: &mut Scanner<'a>,
+        what: What<'_>,
+        place: Place,
+        out: &mut Vec<Issue>,
+    ) -> Span {
         let kind = s.peek();
         let span = s.skip();
         if !matches!(kind, Kind::Integer | Kind::Null) {
@@ -669,7 +766,7 @@ impl<'a> Validator<'a> {
     fn mimebundle(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
+        what: What<'_>,
         place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
@@ -683,7 +780,7 @@ impl<'a> Validator<'a> {
             // In a newer minor version `additionalProperties` is relaxed: nbformat replaces
             // the value schema by `true`.
             if strict && !is_multiline_json_mime(&key) {
-                self.multiline(s, &format!("`{key}` data"), place, &mut issues);
+                self.multiline(s, What::Data(&key), place, &mut issues);
             }
             found.push((key, issues));
         });
@@ -711,7 +808,7 @@ impl<'a> Validator<'a> {
         let mut issues = Vec::new();
         let span = s.object(|s, key_span| {
             let name = decode(text, &key_span).unwrap_or_default();
-            self.mimebundle(s, &format!("attachment \"{name}\""), place, &mut issues);
+            self.mimebundle(s, What::Attachment(&name), place, &mut issues);
         });
         match span {
             Ok(span) => {
@@ -781,13 +878,7 @@ impl<'a> Validator<'a> {
     /// One entry of `cells`: its definition is chosen by `cell_type` (the schema's `oneOf`).
     fn cell(&self, s: &mut Scanner<'a>, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Cell(index);
-        let candidates = [
-            &schema::RAW_CELL,
-            &schema::MARKDOWN_CELL,
-            &schema::CODE_CELL,
-            &schema::UNRECOGNIZED_CELL,
-        ];
-        let walked = match self.walk(s, &candidates, place, "") {
+        let walked = match self.walk(s, Candidates::Merged(&self.cell_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(
@@ -821,21 +912,14 @@ impl<'a> Validator<'a> {
                 walked,
                 place,
                 "",
-                "the cell",
+                What::Cell(None),
                 out,
             );
             return;
         };
         let name = cell_type.unwrap_or_default();
         let span = walked.span.clone();
-        let unknown = self.object(
-            definition,
-            walked,
-            place,
-            "",
-            &format!("the {name} cell"),
-            out,
-        );
+        let unknown = self.object(definition, walked, place, "", What::Cell(Some(&name)), out);
         if !self.strict || unknown.is_empty() {
             return;
         }
@@ -887,15 +971,8 @@ impl<'a> Validator<'a> {
     /// One entry of a code cell's `outputs`: its definition is chosen by `output_type`.
     fn output(&self, s: &mut Scanner<'a>, cell: usize, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Output { cell, index };
-        let noun = format!("output {}", index + 1);
-        let candidates = [
-            &schema::EXECUTE_RESULT,
-            &schema::DISPLAY_DATA,
-            &schema::STREAM,
-            &schema::ERROR,
-            &schema::UNRECOGNIZED_OUTPUT,
-        ];
-        let walked = match self.walk(s, &candidates, place, "") {
+        let noun = What::Output(index, None);
+        let walked = match self.walk(s, Candidates::Merged(&self.output_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(
@@ -938,7 +1015,7 @@ impl<'a> Validator<'a> {
             walked,
             place,
             "",
-            &format!("{noun} ({output_type})"),
+            What::Output(index, Some(&output_type)),
             out,
         );
         if self.strict {
@@ -946,7 +1023,11 @@ impl<'a> Validator<'a> {
                 out.push(self.issue(
                     entry.key_span.start..entry.value.end,
                     place,
-                    format!("unexpected key `{}` in {noun} ({output_type})", entry.key),
+                    format!(
+                        "unexpected key `{}` in {}",
+                        entry.key,
+                        What::Output(index, Some(&output_type))
+                    ),
                 ));
             }
         }
@@ -957,13 +1038,13 @@ impl<'a> Validator<'a> {
 fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // The top level first, with every value jumped over, to learn the version.
-    let mut first = Validator {
-        text,
-        jumps,
-        minor: schema::NEWEST_MINOR,
-        strict: true,
-    };
-    let top = first.walk(&mut first.scanner(bom), &[], Place::Notebook, "");
+    let first = Validator::new(text, jumps, schema::NEWEST_MINOR);
+    let top = first.walk(
+        &mut first.scanner(bom),
+        Candidates::None,
+        Place::Notebook,
+        "",
+    );
     let Ok(top) = top else {
         return vec![first.issue(
             bom..text.len(),
@@ -1025,15 +1106,13 @@ fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
             }
         }
     };
-    first.minor = minor.min(schema::NEWEST_MINOR);
-    first.strict = minor <= schema::NEWEST_MINOR;
-    let validator = first;
+    let validator = Validator::new(text, jumps, minor);
     let unknown = validator.object(
         &schema::NOTEBOOK,
         top,
         Place::Notebook,
         "",
-        "the notebook",
+        What::Notebook,
         &mut issues,
     );
     if validator.strict {

@@ -14,6 +14,7 @@ pub mod invalid_notebook;
 pub mod large_output;
 pub mod missing_cell_id;
 pub mod missing_kernelspec;
+pub(crate) mod nbformat_v4;
 pub mod notebook_metadata_noise;
 pub mod outputs_present;
 pub mod secret_in_notebook;

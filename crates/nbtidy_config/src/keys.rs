@@ -168,7 +168,7 @@ pub fn settings_keys() -> Vec<KeyInfo> {
         KeyInfo {
             key: "nbtidy_target_version",
             summary: "Oldest Python version the formatted code must run on; unset: the \
-                      formatter's default.",
+                      formatter's default (import sorting: 3.14's standard library).",
             values: values(PythonVersion::EXPECTED),
             default: format.target_version.value.map(|v| v.to_string()),
             example: "py310",

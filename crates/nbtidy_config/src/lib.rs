@@ -89,7 +89,9 @@ mod tests;
 
 pub use error::{ConfigError, ConfigWarning, WarningKind};
 pub use keys::{KeyInfo, KeyScope, settings_keys};
-pub use resolve::{LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, Resolved, Resolver, View};
+pub use resolve::{
+    LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, NBTIDY_KEYS, Resolved, Resolver, View,
+};
 pub use settings::{
     CellMagicNames, FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma,
     Origin, Overrides, PythonVersion, QuoteStyle, Setting, Settings,

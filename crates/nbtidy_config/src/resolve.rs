@@ -23,8 +23,9 @@ pub const LAYOUT_KEYS: &[&str] = &[
     "trim_trailing_whitespace",
 ];
 
-/// `nbtidy*` keys this crate reads.
-pub(crate) const NBTIDY_KEYS: &[&str] = &[
+/// `nbtidy*` keys this crate reads (and validates). A rule may read one of them too (I001 reads
+/// `nbtidy_target_version`): it is then a setting, not one of the rule's options.
+pub const NBTIDY_KEYS: &[&str] = &[
     "nbtidy",
     "nbtidy_indent_style",
     "nbtidy_indent_size",

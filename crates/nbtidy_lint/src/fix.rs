@@ -1,8 +1,8 @@
 //! Applying fixes.
 //!
 //! 1. Lint; take the findings whose fix is allowed (safe, or any with `unsafe_fixes`).
-//! 2. Pick fixes whose edits do not overlap (in notebook order); code edits and JSON edits of a
-//!    cell whose code changes never mix.
+//! 2. Pick fixes whose edits do not overlap (in notebook order, import sorting's last); code
+//!    edits and JSON edits of a cell whose code changes never mix.
 //! 3. Apply code edits per cell; a cell that parsed before must still parse after. When it does
 //!    not, that round is done again with the cell's fixes applied one per round (two fixes can
 //!    each be right and together break a block: removing both imports of `def f():` leaves it
@@ -22,6 +22,12 @@ use nbtidy_notebook::{Notebook, NotebookError};
 
 use crate::context::Context;
 use crate::selection::Selection;
+
+/// Rules whose fixes rewrite a whole region (I001 rewrites an import block): in a round, every
+/// other fix that overlaps one of theirs is applied first, as ruff applies its import-sorting
+/// fixes after the others (an unused import is removed, then the block is sorted, and not the
+/// other way round, which would leave the blank line sorting added).
+const APPLIED_LAST: &[&str] = &["I001"];
 
 /// At most this many lint-and-fix rounds.
 pub const MAX_ROUNDS: usize = 10;
@@ -133,10 +139,13 @@ pub fn fix_notebook(
         let notebook = Notebook::parse(&current)?;
         let context = Context::new(path, &notebook, config);
         let diagnostics = crate::run_rules(&context, selection);
-        let candidates: Vec<&Diagnostic> = diagnostics
+        let mut candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
             .collect();
+        // Rewrites of whole regions give way to the other fixes they overlap (stable: notebook
+        // order otherwise), and run on what those leave in a later round.
+        candidates.sort_by_key(|d| APPLIED_LAST.contains(&d.code));
         if candidates.is_empty() {
             break;
         }

@@ -33,6 +33,7 @@ pub const NBTIDY_KEYS: &[&str] = &[
     "nbtidy_docstring_code",
     "nbtidy_target_version",
     "nbtidy_python_cell_magics",
+    "nbtidy_format_fix",
 ];
 
 /// The linter engine's own keys (rule selection and the failure level), reserved: not read here,
@@ -443,8 +444,16 @@ impl<'a> Lookup<'a> {
             CellMagicNames::EXPECTED,
             CellMagicNames::default(),
         );
+        let format_fix = self.setting(
+            None,
+            &code_key("nbtidy_format_fix"),
+            parse_on_off,
+            ON_OFF_EXPECTED,
+            false,
+        );
         Settings {
             enabled,
+            format_fix,
             format: FormatSettings {
                 indent_style,
                 indent_width,

@@ -7,6 +7,7 @@
 
 pub mod block;
 pub mod categorize;
+pub mod missing_required_import;
 pub mod settings;
 pub mod sort;
 pub mod stdlib;
@@ -21,7 +22,10 @@ pub static FAMILY: Family = Family {
     name: "isort",
     title: "isort",
     description: "Import blocks sorted and grouped as isort and ruff do, per cell (ruff `I` codes).",
-    rules: &[&unsorted_imports::UnsortedImports],
+    rules: &[
+        &unsorted_imports::UnsortedImports,
+        &missing_required_import::MissingRequiredImport,
+    ],
 };
 
 /// One unsorted import block of a notebook: its cell and what sorting it gives.
@@ -98,4 +102,46 @@ fn style(context: &Context<'_>) -> sort::Style {
         indent: sort::detect_indent(cells),
         line_ending,
     }
+}
+
+/// `text` (a cell's code, parsed here on its own) with the import block that holds byte
+/// `offset` sorted as I001 sorts it, with I001's settings for `context`'s notebook; `None` when
+/// there is no such block or it is already sorted. For fixes that add imports to a cell
+/// (`imports-not-in-first-cell`).
+pub fn sort_block_at(context: &Context<'_>, text: &str, offset: usize) -> Option<String> {
+    let parsed = crate::context::parse_cell(text).ok()?;
+    if !parsed.errors().is_empty() {
+        return None;
+    }
+    let module = parsed.syntax().as_module()?;
+    let directives = block::CellDirectives::default();
+    let settings = settings::Settings::read(context, &unsorted_imports::UnsortedImports::META);
+    let categorizer = categorize::Categorizer::new(&settings);
+    let style = style(context);
+    let blocks = block::BlockBuilder::blocks(text, &module.body, &directives);
+    let found = blocks.iter().find(|block| {
+        let start = block
+            .imports
+            .first()
+            .map(|s| ruff_text_size::Ranged::start(*s).to_usize());
+        let end = block
+            .imports
+            .last()
+            .map(|s| ruff_text_size::Ranged::end(*s).to_usize());
+        start.is_some_and(|start| start <= offset) && end.is_some_and(|end| offset <= end)
+    })?;
+    let sorted = sort::sort_block(
+        found,
+        text,
+        parsed.tokens(),
+        &settings,
+        &categorizer,
+        &style,
+    )?;
+    let (range, content) = sorted.fix?;
+    let mut out = String::with_capacity(text.len() + content.len());
+    out.push_str(&text[..range.start]);
+    out.push_str(&content);
+    out.push_str(&text[range.end..]);
+    Some(out)
 }

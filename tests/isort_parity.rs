@@ -3,10 +3,11 @@
 //! cell after `ruff check --select I --fix --isolated` (run from the notebook's directory, so
 //! both take the modules next to the notebook as first party) in at least 99% of them.
 //!
-//! Compared: the notebooks ruff fixes. Not compared, and counted: notebooks ruff reads as not
-//! Python (its metadata rules; nbtidy reads Colab notebooks without `language_info` as
-//! Python) and notebooks with a cell ruff cannot parse (ruff then sorts none of their cells;
-//! nbtidy sorts the cells that parse).
+//! Compared: the notebooks ruff fixes. Ruff skips a notebook without `language_info` whose
+//! kernelspec names no language (most Colab notebooks), which nbtidy reads as Python: ruff's
+//! copy gets `"language": "python"` in such a kernelspec, as `bench/compare_ruff_check.py` does.
+//! Not compared, and counted: notebooks that are not Python, and notebooks with a cell ruff
+//! cannot parse (ruff then sorts none of their cells; nbtidy sorts the cells that parse).
 //!
 //! Needs ruff 0.16.4, found or installed as the formatter parity test does (`NBTIDY_RUFF`,
 //! `target/ci-tools`, `NBTIDY_SKIP_RUFF_PARITY=1` to skip on purpose, loudly).
@@ -41,6 +42,7 @@ fn sorted_cells_equal_ruff_0_16_4() {
     let ruff_dir = temp.path().join("ruff");
     copy_tree(&orig, &ours_dir);
     copy_tree(&orig, &ruff_dir);
+    let patched = patch_kernelspecs(&ruff_dir);
 
     let ours_run = nbtidy(&[
         OsStr::new("check"),
@@ -109,13 +111,14 @@ fn sorted_cells_equal_ruff_0_16_4() {
     let mut differences = Vec::new();
     for path in notebooks_under(&orig) {
         let rel = path.strip_prefix(&orig).unwrap();
-        let Some((value, before)) = code_cells(&path) else {
+        let Some((_, before)) = code_cells(&path) else {
             continue;
         };
         if unparsable.contains(rel) {
             continue;
         }
-        if ruff_skips(&value["metadata"]) {
+        let (patched_value, _) = code_cells(&ruff_dir.join(rel)).unwrap();
+        if ruff_skips(&patched_value["metadata"]) {
             not_python += 1;
             continue;
         }
@@ -144,7 +147,8 @@ fn sorted_cells_equal_ruff_0_16_4() {
     {
         eprintln!(
             "import sorting vs ruff 0.16.4: {equal} of {changed} changed cells equal; not compared: \
-             {} notebooks ruff cannot parse, {not_python} it reads as not Python",
+             {} notebooks ruff cannot parse, {not_python} not Python; {patched} Colab-style \
+             kernelspecs given a language for ruff",
             unparsable.len()
         );
     }
@@ -162,4 +166,34 @@ fn sorted_cells_equal_ruff_0_16_4() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Adds `"language": "python"` to the kernelspec of the notebooks under `dir` that have no
+/// `language_info` and a kernelspec without a language; how many.
+fn patch_kernelspecs(dir: &Path) -> usize {
+    let mut patched = 0;
+    for path in notebooks_under(dir) {
+        let Ok(mut value) =
+            serde_json::from_slice::<serde_json::Value>(&std::fs::read(&path).unwrap())
+        else {
+            continue;
+        };
+        let metadata = &mut value["metadata"];
+        if metadata.get("language_info").is_some() {
+            continue;
+        }
+        let Some(kernelspec) = metadata
+            .get_mut("kernelspec")
+            .and_then(|k| k.as_object_mut())
+        else {
+            continue;
+        };
+        if kernelspec.contains_key("language") {
+            continue;
+        }
+        kernelspec.insert("language".to_owned(), "python".into());
+        std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+        patched += 1;
+    }
+    patched
 }

@@ -55,8 +55,9 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// Unsafe: moving an import runs it earlier, which is not always the same program. The fix
-    /// leaves an import where it is (the finding says why) when moving it could change what
+    /// Unsafe: moving an import runs it earlier, which is not always the same program. One fix,
+    /// offered on the first import that can move, moves every import that can. It leaves an
+    /// import where it is (the finding says why) when moving it could change what
     /// the notebook does, reading the cells in notebook order from the first cell's first
     /// statement after its leading magics:
     /// 1. something before it may change what an import finds or does: an IPython command
@@ -185,7 +186,9 @@ impl Rule for ImportsNotInFirstCell {
                 }
             }
         }
-        let fix = insertion.and_then(|at| gather(context, first, at, &found));
+        // One fix moves them all: it goes on the first movable import only, so that a
+        // notebook with many imports does not copy it once per finding.
+        let mut fix = insertion.and_then(|at| gather(context, first, at, &found));
         for item in &found {
             let message = match item.blocked {
                 None => "Import not in the first code cell".to_owned(),
@@ -194,10 +197,10 @@ impl Rule for ImportsNotInFirstCell {
             let mut diagnostic =
                 context.code_diagnostic(&Self::META, message, item.cell, item.range);
             if item.blocked.is_none()
-                && let Some(fix) = &fix
+                && let Some(fix) = fix.take()
             {
                 diagnostic.fix_title = Some("Move the imports to the first code cell".to_owned());
-                diagnostic.fix = Some(fix.clone());
+                diagnostic.fix = Some(fix);
             }
             out.push(diagnostic);
         }

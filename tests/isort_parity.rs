@@ -197,3 +197,91 @@ fn patch_kernelspecs(dir: &Path) -> usize {
     }
     patched
 }
+
+/// Cells built to hit the sorter's corners (comments above, on and inside imports, `isort:`
+/// directives, relative and `__future__` imports, star imports, nested blocks, continuation
+/// lines, `%time import`, CRLF, blocks before a decorated `def`, ...): each equals ruff's.
+#[test]
+fn corner_cases_equal_ruff_0_16_4() {
+    let Some(ruff) = ruff_or_skip("the import-sorting corner cases") else {
+        return;
+    };
+    let cells = [
+        "# top comment\nimport b  # inline b\n# above a\nimport a\n\n\n\nx = 1",
+        "try:\n    import ujson as json\nexcept ImportError:\n    import json\nimport z, y",
+        "from a import (\n    b,  # comment b\n    # above c\n    c,\n)\nfrom a import d",
+        "from . import x\nfrom .. import y\nfrom .a import z\nfrom ..b import w\nimport os",
+        "import os.path as osp, sys as system\nfrom os import path, sep as s, getcwd as g",
+        "from x import *\nfrom x import a\nimport x",
+        "from m import CONST, Class, func, _private, __dunder__, A1, a10, a2",
+        "if True:\n    import b\n    import a\n\n    x = 1",
+        "class C:\n    import b\n    import a\n    def f(self): pass",
+        "import a\n# isort: split\nimport c\nimport b",
+        "import b  # noqa: F401\nfrom c import d  # type: ignore\nimport a",
+        "from __future__ import annotations\nimport os\nfrom __future__ import division",
+        "import numpy as np\n@decorator\ndef f(): pass",
+        "import numpy as np\n\n# comment\n\ndef f(): pass",
+        "from very_long_module_name_here.submodule import something_long, another_thing, third_thing_here\nimport a",
+        "import a\\\n    .b\nimport c",
+        "%time import b\nimport a",
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from b import B\n    from a import A",
+        "import b\n\n\n\nimport a\n",
+        "import b;import a",
+        "from a import b as b, c\nimport x as x",
+        "import b\r\nimport a\r\nx = 1",
+        "import a\n# isort: off\nimport c\nimport b\n# isort: on\nimport e\nimport d",
+        "def f():\n    import b\n    import a\n    return a, b",
+        "import b, a  # both",
+        "from a import (b, c)  # trailing\nimport z",
+        "%matplotlib inline\nimport sys\nimport os\n!ls\nimport b\nimport a",
+    ];
+    let notebook = serde_json::json!({
+        "cells": cells.iter().map(|code| serde_json::json!({
+            "cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [],
+            "source": code,
+        })).collect::<Vec<_>>(),
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    })
+    .to_string();
+    let temp = tempfile::tempdir().unwrap();
+    let ours = temp.path().join("ours.ipynb");
+    let theirs = temp.path().join("theirs.ipynb");
+    std::fs::write(&ours, &notebook).unwrap();
+    std::fs::write(&theirs, &notebook).unwrap();
+    let run = nbtidy(&[
+        OsStr::new("check"),
+        OsStr::new("-q"),
+        OsStr::new("--select"),
+        OsStr::new("I001"),
+        OsStr::new("--fix"),
+        ours.as_os_str(),
+    ]);
+    assert!(matches!(run.status.code(), Some(0 | 1)), "{}", stderr(&run));
+    let fixed = Command::new(&ruff)
+        .args([
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            "I",
+            "--fix",
+            "--exit-zero",
+        ])
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(fixed.status.success(), "{}", stderr(&fixed));
+    let (_, ours) = code_cells(&ours).unwrap();
+    let (_, theirs) = code_cells(&theirs).unwrap();
+    let mut changed = 0;
+    for (i, ((code, ours), theirs)) in cells.iter().zip(&ours).zip(&theirs).enumerate() {
+        assert_eq!(ours, theirs, "cell {}: {code:?}", i + 1);
+        changed += usize::from(ours.as_deref() != Some(*code));
+    }
+    assert!(
+        changed >= 20,
+        "ruff changed only {changed} cells: did it run?"
+    );
+}

@@ -215,6 +215,12 @@ pub struct FormatArgs {
     #[arg(long)]
     pub diff: bool,
 
+    /// Before formatting, apply the safe fixes of the selected rules, then sort imports (I001's
+    /// fix, selected or not, unless `nbtidy_rule.I001 = off`): one command for a save action.
+    /// `nbtidy_format_fix = on` does the same.
+    #[arg(long)]
+    pub fix: bool,
+
     /// Read one notebook on stdin and write the result to stdout; P picks the settings. When P
     /// ends in `.py`, stdin is the code of one cell.
     #[arg(long, value_name = "P")]

@@ -9,6 +9,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use nbtidy_config::{Resolved, Resolver};
+use nbtidy_format::FormatError;
+use nbtidy_lint::{Selection, SelectionArgs};
+use nbtidy_notebook::Notebook;
 use nbtidy_pipeline::{FormatNotebookError, format_notebook};
 
 use super::Stop;
@@ -38,18 +41,25 @@ struct Report {
 struct Format {
     resolver: Resolver,
     mode: Mode,
+    /// `--fix`.
+    fix: bool,
 }
 
 impl super::NotebookCommand for Format {
-    type Prepared = ();
+    /// The rule selection, when this notebook is fixed before it is formatted.
+    type Prepared = Option<Selection>;
     type Done = Report;
 
     fn resolver(&self) -> &Resolver {
         &self.resolver
     }
 
-    fn prepare(&self, _: &Resolved, _: &mut Vec<super::Note>) -> Result<(), Stop> {
-        Ok(())
+    fn prepare(
+        &self,
+        resolved: &Resolved,
+        notes: &mut Vec<super::Note>,
+    ) -> Result<Option<Selection>, Stop> {
+        fix_selection(self.fix, resolved, notes)
     }
 
     fn process(
@@ -57,10 +67,68 @@ impl super::NotebookCommand for Format {
         path: &Path,
         bytes: &[u8],
         resolved: &Resolved,
-        (): &(),
+        selection: &Option<Selection>,
     ) -> Result<Report, Stop> {
-        format_path(path, bytes, resolved, self.mode)
+        format_path(path, bytes, resolved, self.mode, selection.as_ref())
     }
+}
+
+/// The rule selection `--fix` (or `nbtidy_format_fix = on`) fixes with: the notebook's, from
+/// `.editorconfig`. `None` without fixing. An invalid rule setting stops the notebook, as in
+/// `check`.
+fn fix_selection(
+    fix: bool,
+    resolved: &Resolved,
+    notes: &mut Vec<super::Note>,
+) -> Result<Option<Selection>, Stop> {
+    if !fix && !resolved.settings.format_fix.value {
+        return Ok(None);
+    }
+    let (selection, problems) = Selection::resolve(resolved, &SelectionArgs::default());
+    notes.extend(
+        problems
+            .iter()
+            .map(|problem| super::problem_note(problem, super::STOPS_NOTEBOOKS)),
+    );
+    if problems.iter().any(nbtidy_lint::SettingProblem::is_error) {
+        return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
+    }
+    Ok(Some(selection))
+}
+
+/// `--fix` before formatting: the safe fixes, then import sorting
+/// ([`nbtidy_lint::fix::fix_and_sort`]); the bytes to format and the warnings about fixes that
+/// were not applied.
+fn fix_bytes(
+    path: &Path,
+    bytes: &[u8],
+    resolved: &Resolved,
+    selection: &Selection,
+) -> Result<(Option<Vec<u8>>, Vec<String>), Stop> {
+    let display = path.display().to_string();
+    let fixed = nbtidy_lint::fix::fix_and_sort(path, bytes, resolved, selection)
+        .map_err(|err| Stop::Unreadable(err.to_string()))?;
+    let warnings = fixed
+        .dropped
+        .iter()
+        .map(|dropped| format!("{display}:{dropped}"))
+        .collect();
+    Ok((fixed.bytes, warnings))
+}
+
+/// The code cells whose source differs between two versions of a notebook:
+/// `(cell number, old, new)`.
+fn changed_cells(old: &[u8], new: &[u8]) -> Vec<(usize, String, String)> {
+    let (Ok(old), Ok(new)) = (Notebook::parse(old), Notebook::parse(new)) else {
+        return Vec::new();
+    };
+    (0..old.cells().len().min(new.cells().len()))
+        .filter_map(|index| {
+            let before = old.source(index).ok()?.text;
+            let after = new.source(index).ok()?.text;
+            (before != after).then(|| (index + 1, before.into_owned(), after.into_owned()))
+        })
+        .collect()
 }
 
 /// Runs `nbtidy format`.
@@ -79,10 +147,14 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("stdin.ipynb"));
-        return run_stdin(&resolver, &name, mode);
+        return run_stdin(&resolver, &name, mode, args.fix);
     }
 
-    let command = Format { resolver, mode };
+    let command = Format {
+        resolver,
+        mode,
+        fix: args.fix,
+    };
     let (mut changed, mut unchanged, mut skipped_cells) = (0, 0, 0);
     let tally = super::run(
         &command,
@@ -155,11 +227,23 @@ fn would_reformat(display: &str) -> String {
     format!("would reformat: {}\n", nbtidy_safe_text::escape(display))
 }
 
-/// Formats one notebook's bytes and writes the result (or makes the diff).
-fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Result<Report, Stop> {
+/// Formats one notebook's bytes (fixed first when `selection` is given) and writes the result
+/// (or makes the diff).
+fn format_path(
+    path: &Path,
+    bytes: &[u8],
+    resolved: &Resolved,
+    mode: Mode,
+    selection: Option<&Selection>,
+) -> Result<Report, Stop> {
     let display = path.display().to_string();
     let mut report = Report::default();
-    let formatted = format_notebook(bytes, resolved).map_err(|err| match err {
+    let (fixed, fix_warnings) = match selection {
+        Some(selection) => fix_bytes(path, bytes, resolved, selection)?,
+        None => (None, Vec::new()),
+    };
+    let input = fixed.as_deref().unwrap_or(bytes);
+    let mut formatted = format_notebook(input, resolved).map_err(|err| match err {
         FormatNotebookError::Unreadable(_) => Stop::Unreadable(err.to_string()),
         _ => Stop::Failed(err.to_string()),
     })?;
@@ -169,13 +253,23 @@ fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Re
             format!("the notebook's language is `{language}`"),
         ));
     }
-    report.skipped_cells = formatted
-        .skipped
-        .iter()
-        .map(|(cell, row, column, message)| {
-            format!("{display}:cell {cell}:{row}:{column}: {message}")
-        })
-        .collect();
+    report.skipped_cells = fix_warnings;
+    report.skipped_cells.extend(
+        formatted
+            .skipped
+            .iter()
+            .map(|(cell, row, column, message)| {
+                format!("{display}:cell {cell}:{row}:{column}: {message}")
+            }),
+    );
+    if fixed.is_some() {
+        // Diffs from the file as it was, not from the fixed bytes.
+        let new = formatted.new.take().or(fixed);
+        if let Some(new) = &new {
+            formatted.changes = changed_cells(bytes, new);
+        }
+        formatted.new = new;
+    }
     let Some(new) = formatted.new else {
         return Ok(report);
     };
@@ -197,8 +291,9 @@ fn format_path(path: &Path, bytes: &[u8], resolved: &Resolved, mode: Mode) -> Re
     Ok(report)
 }
 
-/// `--stdin-filename P -`: format stdin to stdout. On any error the input is echoed unchanged.
-fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus> {
+/// `--stdin-filename P -`: format stdin to stdout (fixed first with `--fix` or
+/// `nbtidy_format_fix = on`). On any error the input is echoed unchanged.
+fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode, fix: bool) -> Result<ExitStatus> {
     let mut input = Vec::new();
     nbtidy_fs::read_limited(std::io::stdin(), nbtidy_fs::NOTEBOOK_LIMIT, &mut input)
         .context("cannot read stdin")?;
@@ -226,19 +321,49 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
     if !resolved.settings.enabled.value {
         return echo(ExitStatus::Success);
     }
+    let mut notes = Vec::new();
+    let selection = fix_selection(fix, &resolved, &mut notes);
+    for note in &notes {
+        if note.is_error {
+            printer::error(&note.text);
+        } else {
+            printer::warning(&note.text);
+        }
+    }
+    let Ok(selection) = selection else {
+        printer::error(&format!("{display}: {}", super::INVALID_CONFIG));
+        return echo(ExitStatus::Error);
+    };
     let is_cell = name.extension().is_some_and(|ext| ext == "py");
     let (output, changes, skipped) = if is_cell {
         let Ok(code) = String::from_utf8(input.clone()) else {
             printer::error(&format!("{display}: stdin is not UTF-8"));
             return echo(ExitStatus::Error);
         };
-        let formatted = crate::panic::catch(|| nbtidy_pipeline::format_code(&code, &resolved));
+        let magics = resolved.settings.python_cell_magics.value.names();
+        if !nbtidy_notebook::classify_code_with(&code, None, magics).is_python() {
+            return echo(ExitStatus::Success);
+        }
+        let formatted = crate::panic::catch(|| {
+            let mut warnings = Vec::new();
+            let mut fixed = None;
+            if let Some(selection) = &selection {
+                let (new, dropped) =
+                    nbtidy_lint::fix::fix_and_sort_code(name, &code, &resolved, selection)
+                        .map_err(|err| FormatError::Internal(err.to_string()))?;
+                warnings = dropped;
+                fixed = new;
+            }
+            let input = fixed.as_deref().unwrap_or(&code);
+            let formatted = nbtidy_pipeline::format_code(input, &resolved)?;
+            Ok::<_, FormatError>((formatted.or(fixed), warnings))
+        });
         match formatted {
-            Ok(Ok(None)) => (None, Vec::new(), Vec::new()),
-            Ok(Ok(Some(new))) => (
+            Ok(Ok((None, warnings))) => (None, Vec::new(), warnings_as_skipped(warnings)),
+            Ok(Ok((Some(new), warnings))) => (
                 Some(new.clone().into_bytes()),
                 vec![(1, code, new)],
-                Vec::new(),
+                warnings_as_skipped(warnings),
             ),
             Ok(Err(err)) => {
                 printer::error(&format!("{display}:{err}"));
@@ -250,9 +375,39 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
             }
         }
     } else {
-        match crate::panic::catch(|| format_notebook(&input, &resolved)) {
+        let fixed = match &selection {
+            Some(selection) => {
+                match crate::panic::catch(|| fix_bytes(name, &input, &resolved, selection)) {
+                    Ok(Ok(fixed)) => fixed,
+                    Ok(Err(Stop::Unreadable(message) | Stop::Failed(message))) => {
+                        printer::error(&format!("{display}: {message}"));
+                        return echo(ExitStatus::Error);
+                    }
+                    Ok(Err(_)) => (None, Vec::new()),
+                    Err(message) => {
+                        printer::error(&format!("{display}: {message}"));
+                        return echo(ExitStatus::Error);
+                    }
+                }
+            }
+            None => (None, Vec::new()),
+        };
+        let (fixed, fix_warnings) = fixed;
+        for warning in &fix_warnings {
+            printer::warning(warning);
+        }
+        let to_format = fixed.as_deref().unwrap_or(&input);
+        match crate::panic::catch(|| format_notebook(to_format, &resolved)) {
             Ok(Ok(formatted)) if formatted.not_python.is_some() => {
                 return echo(ExitStatus::Success);
+            }
+            Ok(Ok(formatted)) if fixed.is_some() => {
+                let new = formatted.new.or(fixed);
+                let changes = new
+                    .as_deref()
+                    .map(|new| changed_cells(&input, new))
+                    .unwrap_or_default();
+                (new, changes, formatted.skipped)
             }
             Ok(Ok(formatted)) => (formatted.new, formatted.changes, formatted.skipped),
             Ok(Err(err)) => {
@@ -293,4 +448,18 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode) -> Result<ExitStatus>
     } else {
         ExitStatus::Success
     })
+}
+
+/// Warnings about fixes not applied, in the shape of skipped cells (`cell 1: ...`).
+fn warnings_as_skipped(warnings: Vec<String>) -> Vec<(usize, usize, usize, String)> {
+    warnings
+        .into_iter()
+        .map(|warning| {
+            let message = warning
+                .split_once(": ")
+                .map_or(warning.as_str(), |(_, rest)| rest)
+                .to_owned();
+            (1, 1, 1, message)
+        })
+        .collect()
 }

@@ -168,7 +168,7 @@ pub fn settings_keys() -> Vec<KeyInfo> {
         KeyInfo {
             key: "nbtidy_target_version",
             summary: "Oldest Python version the formatted code must run on; unset: the \
-                      formatter's default.",
+                      formatter's default (import sorting: 3.14's standard library).",
             values: values(PythonVersion::EXPECTED),
             default: format.target_version.value.map(|v| v.to_string()),
             example: "py310",
@@ -184,6 +184,17 @@ pub fn settings_keys() -> Vec<KeyInfo> {
             values: values(CellMagicNames::EXPECTED),
             default: None,
             example: "my_magic,timer",
+            scope: KeyScope::NotebookFirst,
+            overridden_by: None,
+        },
+        KeyInfo {
+            key: "nbtidy_format_fix",
+            summary: "`nbtidy format` also applies the safe fixes of the selected rules and \
+                      sorts imports before formatting, as `nbtidy format --fix` (one command \
+                      for an editor's save action).",
+            values: values(ON_OFF_EXPECTED),
+            default: Some(on_off(defaults.format_fix.value)),
+            example: "on",
             scope: KeyScope::NotebookFirst,
             overridden_by: None,
         },
@@ -271,6 +282,7 @@ mod tests {
             &mut values.format.docstring_code.origin,
             &mut values.format.target_version.origin,
             &mut values.python_cell_magics.origin,
+            &mut values.format_fix.origin,
         ] {
             *origin = Origin::Default;
         }

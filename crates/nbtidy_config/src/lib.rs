@@ -52,6 +52,7 @@
 //! | `nbtidy_docstring_code` | `on`, `off`, `true`, `false` | `off` |
 //! | `nbtidy_target_version` | `py37` to `py315`, or `3.7` to `3.15` | the formatter's |
 //! | `nbtidy` | `on`, `off`, `true`, `false`; `off` skips the notebook | `on` |
+//! | `nbtidy_format_fix` | `on`, `off`, `true`, `false`; `format` also fixes and sorts imports | `off` |
 //!
 //! The indent width is: with tabs, `tab_width` if set, else a numeric `indent_size`, else 4;
 //! with spaces, a numeric `indent_size`, else (`indent_size = tab`) `tab_width`, else 4.
@@ -89,7 +90,9 @@ mod tests;
 
 pub use error::{ConfigError, ProblemKind, SettingProblem};
 pub use keys::{KeyInfo, KeyScope, settings_keys};
-pub use resolve::{LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, Resolved, Resolver, View};
+pub use resolve::{
+    LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, NBTIDY_KEYS, Resolved, Resolver, View,
+};
 pub use settings::{
     CellMagicNames, FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma,
     Origin, Overrides, PythonVersion, QuoteStyle, Setting, Settings,

@@ -23,8 +23,9 @@ pub const LAYOUT_KEYS: &[&str] = &[
     "trim_trailing_whitespace",
 ];
 
-/// `nbtidy*` keys this crate reads.
-pub(crate) const NBTIDY_KEYS: &[&str] = &[
+/// `nbtidy*` keys this crate reads (and validates). A rule may read one of them too (I001 reads
+/// `nbtidy_target_version`): it is then a setting, not one of the rule's options.
+pub const NBTIDY_KEYS: &[&str] = &[
     "nbtidy",
     "nbtidy_indent_style",
     "nbtidy_indent_size",
@@ -32,6 +33,7 @@ pub(crate) const NBTIDY_KEYS: &[&str] = &[
     "nbtidy_docstring_code",
     "nbtidy_target_version",
     "nbtidy_python_cell_magics",
+    "nbtidy_format_fix",
 ];
 
 /// The linter engine's own keys (rule selection and the failure level), reserved: not read here,
@@ -444,8 +446,16 @@ impl<'a> Lookup<'a> {
             CellMagicNames::EXPECTED,
             CellMagicNames::default(),
         );
+        let format_fix = self.setting(
+            None,
+            &code_key("nbtidy_format_fix"),
+            parse_on_off,
+            ON_OFF_EXPECTED,
+            false,
+        );
         Settings {
             enabled,
+            format_fix,
             format: FormatSettings {
                 indent_style,
                 indent_width,

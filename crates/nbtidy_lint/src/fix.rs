@@ -1,8 +1,8 @@
 //! Applying fixes.
 //!
 //! 1. Lint; take the findings whose fix is allowed (safe, or any with `unsafe_fixes`).
-//! 2. Pick fixes whose edits do not overlap (in notebook order); code edits and JSON edits of a
-//!    cell whose code changes never mix.
+//! 2. Pick fixes whose edits do not overlap (in notebook order, import sorting's last); code
+//!    edits and JSON edits of a cell whose code changes never mix.
 //! 3. Apply code edits per cell; a cell that parsed before must still parse after. When it does
 //!    not, that round is done again with the cell's fixes applied one per round (two fixes can
 //!    each be right and together break a block: removing both imports of `def f():` leaves it
@@ -22,6 +22,12 @@ use nbtidy_notebook::{Notebook, NotebookError};
 
 use crate::context::Context;
 use crate::selection::Selection;
+
+/// Rules whose fixes rewrite a whole region (I001 rewrites an import block): in a round, every
+/// other fix that overlaps one of theirs is applied first, as ruff applies its import-sorting
+/// fixes after the others (an unused import is removed, then the block is sorted, and not the
+/// other way round, which would leave the blank line sorting added).
+const APPLIED_LAST: &[&str] = &["I001"];
 
 /// At most this many lint-and-fix rounds.
 pub const MAX_ROUNDS: usize = 10;
@@ -143,13 +149,16 @@ pub fn fix_notebook(
         let context = Context::new(path, &notebook, config);
         let diagnostics = crate::run_rules(&context, selection);
         // `key` allocates: only asked when some fix was refused.
-        let candidates: Vec<&Diagnostic> = diagnostics
+        let mut candidates: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| {
                 allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d)))
             })
             .collect();
         first_round.get_or_insert((diagnostics.len(), candidates.len()));
+        // Rewrites of whole regions give way to the other fixes they overlap (stable: notebook
+        // order otherwise), and run on what those leave in a later round.
+        candidates.sort_by_key(|d| APPLIED_LAST.contains(&d.code));
         if candidates.is_empty() {
             // Nothing left to fix: this round's findings are what remains (no third lint).
             drop(candidates);
@@ -335,4 +344,100 @@ pub fn fix_notebook(
         unconverged,
         remaining,
     })
+}
+
+/// What `nbtidy format --fix` does before it formats ([`fix_and_sort`]).
+#[derive(Debug, Default)]
+pub struct SaveFixes {
+    /// The new bytes, when anything changed.
+    pub bytes: Option<Vec<u8>>,
+    /// Fixes not applied because the code would no longer parse (as [`FixOutcome::dropped`]).
+    pub dropped: Vec<String>,
+}
+
+/// `true` unless `.editorconfig` turns import sorting off (`nbtidy_rule.I001 = off` or
+/// `nbtidy_rule.unsorted-imports = off`): `nbtidy format --fix` sorts imports even when I001
+/// is not selected for `check`, since sorting is what a save action is expected to do.
+pub fn sorts_imports(config: &Resolved) -> bool {
+    let off = |key: &str| {
+        config
+            .raw(key)
+            .is_some_and(|(value, _)| value.trim().eq_ignore_ascii_case("off"))
+    };
+    !off("nbtidy_rule.i001") && !off("nbtidy_rule.unsorted-imports")
+}
+
+/// The save action's fixing, in order: the safe fixes of the notebook's `selection`, then
+/// import sorting (I001's fix, whether or not I001 is selected, unless [`sorts_imports`] says
+/// no). Both are [`fix_notebook`] runs; formatting comes after, in the caller.
+///
+/// # Errors
+/// When the bytes are not a notebook nbtidy can read.
+pub fn fix_and_sort(
+    path: &Path,
+    bytes: &[u8],
+    config: &Resolved,
+    selection: &Selection,
+) -> Result<SaveFixes, NotebookError> {
+    let fixed = fix_notebook(path, bytes, config, selection, false)?;
+    let mut dropped = fixed.dropped;
+    let mut current = fixed.bytes;
+    if sorts_imports(config) {
+        let args = crate::SelectionArgs {
+            select: Some(vec!["I001".to_owned()]),
+            ..crate::SelectionArgs::default()
+        };
+        let (sorting, _) = Selection::resolve(config, &args);
+        let sorted = fix_notebook(
+            path,
+            current.as_deref().unwrap_or(bytes),
+            config,
+            &sorting,
+            false,
+        )?;
+        dropped.extend(sorted.dropped);
+        if sorted.bytes.is_some() {
+            current = sorted.bytes;
+        }
+    }
+    Ok(SaveFixes {
+        bytes: current,
+        dropped,
+    })
+}
+
+/// [`fix_and_sort`] for the code of one cell (`nbtidy format --fix --stdin-filename x.py`):
+/// the code as the only cell of a Python notebook, fixed, and its new code when it changed.
+///
+/// # Errors
+/// When the code cannot be put in a notebook (it always can; the error is the notebook layer's).
+pub fn fix_and_sort_code(
+    path: &Path,
+    code: &str,
+    config: &Resolved,
+    selection: &Selection,
+) -> Result<(Option<String>, Vec<String>), NotebookError> {
+    let notebook = serde_json::json!({
+        "cells": [{
+            "cell_type": "code",
+            "execution_count": null,
+            "id": "cell",
+            "metadata": {},
+            "outputs": [],
+            "source": code,
+        }],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    })
+    .to_string();
+    let fixed = fix_and_sort(path, notebook.as_bytes(), config, selection)?;
+    let Some(bytes) = fixed.bytes else {
+        return Ok((None, fixed.dropped));
+    };
+    let new = Notebook::parse(&bytes)?
+        .source(0)
+        .map(|source| source.text.into_owned())
+        .ok();
+    Ok((new.filter(|new| new != code), fixed.dropped))
 }

@@ -446,7 +446,7 @@ fn rule_list_is_one_line_per_rule_grouped_by_family_as_the_docs() {
         }
     }
     let names: Vec<&str> = families.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["pyflakes", "pycodestyle", "notebook"]);
+    assert_eq!(names, ["pyflakes", "pycodestyle", "isort", "notebook"]);
     // Every rule once (`rule --all` documents each), and the docs list the same rules under the
     // same families in the same order.
     let all = project.run(&["rule", "--all"]).stdout;

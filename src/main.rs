@@ -48,6 +48,7 @@ fn run() -> ExitCode {
         args::Command::Config(config) => commands::config::run(&config),
         args::Command::Completions(completions) => commands::generate::completions(&completions),
         args::Command::Man => commands::generate::man(),
+        args::Command::Git(git) => commands::git::run(&git),
     })
     .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {

@@ -549,8 +549,12 @@ fn with_the_filter_a_change_of_outputs_alone_is_no_change() {
             "\"execution_count\": 50,",
         ),
     );
-    assert_eq!(repo.git(&["status", "--porcelain"]), "");
     assert_eq!(repo.git(&["diff"]), "");
+    // Git may list a file whose size changed as modified without running the filter (it trusts
+    // the size); adding it records nothing new.
+    repo.git(&["add", "nb.ipynb"]);
+    assert_eq!(repo.git(&["status", "--porcelain"]), "");
+    assert_eq!(repo.git(&["diff", "--cached"]), "");
     repo.write(
         "nb.ipynb",
         edit(&original, "hello from $BASH", "hello from bash $BASH"),

@@ -141,7 +141,8 @@ type CellSpans = (Range<usize>, Vec<Range<usize>>);
 /// One of the three notebooks, decoded as far as merging needs.
 struct Side<'a> {
     nb: Notebook<'a>,
-    style: FileStyle,
+    /// The file's layout (detected on first use: it scans the whole file).
+    style: std::cell::OnceCell<FileStyle>,
     sources: Vec<Cow<'a, str>>,
     version: Version,
     /// Spans of the cells list and of each cell object (computed on first use).
@@ -161,12 +162,16 @@ impl<'a> Side<'a> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Side {
-            style: nb.style(),
+            style: std::cell::OnceCell::new(),
             nb,
             sources,
             version,
             spans: std::cell::OnceCell::new(),
         })
+    }
+
+    fn style(&self) -> &FileStyle {
+        self.style.get_or_init(|| self.nb.style())
     }
 
     fn cell_spans(&self) -> Result<&CellSpans, MergeError> {
@@ -476,7 +481,7 @@ impl<'a> Merger<'_, 'a> {
     ) -> Result<String, MergeError> {
         let span = self.t.cell_spans()?.1[k].clone();
         let text = splice_in(self.t.nb.text(), &span, edits);
-        Ok(json::restyle(&text, &self.t.style, &self.o.style).into_owned())
+        Ok(json::restyle(&text, self.t.style(), self.o.style()).into_owned())
     }
 
     /// The edit giving cell `i` of `side` the source `text` (in that side's style).
@@ -491,7 +496,7 @@ impl<'a> Merger<'_, 'a> {
         };
         let encoded = side
             .nb
-            .encode_source(i, text, &side.style)
+            .encode_source(i, text, side.style())
             .map_err(|_| MergeError::Source(side.version, i + 1))?;
         Ok(Some((span, encoded)))
     }
@@ -603,7 +608,7 @@ impl<'a> Merger<'_, 'a> {
                 Some(Version::Ours) => {}
                 Some(_) => {
                     if let (Some(span), Some(raw)) = (oc.outputs.clone(), tf.3) {
-                        edits.push((span, json::restyle(raw, &t.style, &o.style).into_owned()));
+                        edits.push((span, json::restyle(raw, t.style(), o.style()).into_owned()));
                     }
                     if let (Some(span), Some(raw)) = (oc.execution_count.clone(), tf.4) {
                         edits.push((span, raw.to_owned()));
@@ -626,8 +631,8 @@ impl<'a> Merger<'_, 'a> {
         if let (Some(span), Some(om), Some(tm)) = (oc.metadata.clone(), of.2, tf.2) {
             let place = json::Place {
                 indent: json::line_indent(o.nb.text(), span.start),
-                ours: &o.style,
-                theirs: &t.style,
+                ours: o.style(),
+                theirs: t.style(),
             };
             let mut keys = Vec::new();
             let base_meta = bf.as_ref().and_then(|bf| bf.2);
@@ -664,18 +669,20 @@ impl<'a> Merger<'_, 'a> {
             (Some(first), Some(last)) => first.start..last.end,
             _ => list.start + 1..list.end - 1,
         };
-        let indent = format!("{}{}", o.style.indent_unit, o.style.indent_unit);
+        // The layout is needed only when ours has fewer than two cells (detecting it scans the file).
+        let indent = || format!("{}{}", o.style().indent_unit, o.style().indent_unit);
         let separator: String = if spans.len() >= 2 {
             text[spans[0].end..spans[1].start].to_owned()
-        } else if o.style.indent_unit.is_empty() {
-            o.style.compact_separator.to_owned()
+        } else if o.style().indent_unit.is_empty() {
+            o.style().compact_separator.to_owned()
         } else {
-            format!(",{}{indent}", o.style.newline)
+            format!(",{}{}", o.style().newline, indent())
         };
         let mut out = String::with_capacity(region.len());
-        if spans.is_empty() && !pieces.is_empty() && !o.style.indent_unit.is_empty() {
-            out.push_str(o.style.newline);
-            out.push_str(&indent);
+        let empty_list = spans.is_empty() && !pieces.is_empty();
+        if empty_list && !o.style().indent_unit.is_empty() {
+            out.push_str(o.style().newline);
+            out.push_str(&indent());
         }
         let mut previous: Option<usize> = None;
         for (n, (from_ours, piece)) in pieces.iter().enumerate() {
@@ -695,9 +702,9 @@ impl<'a> Merger<'_, 'a> {
             }
             previous = *from_ours;
         }
-        if spans.is_empty() && !pieces.is_empty() && !o.style.indent_unit.is_empty() {
-            out.push_str(o.style.newline);
-            out.push_str(&o.style.indent_unit);
+        if empty_list && !o.style().indent_unit.is_empty() {
+            out.push_str(o.style().newline);
+            out.push_str(&o.style().indent_unit);
         }
         Ok((region, out))
     }
@@ -711,8 +718,8 @@ impl<'a> Merger<'_, 'a> {
         let bm = b.raw(b.nb.metadata_span().as_ref());
         let place = json::Place {
             indent: json::line_indent(o.nb.text(), span.start),
-            ours: &o.style,
-            theirs: &t.style,
+            ours: o.style(),
+            theirs: t.style(),
         };
         let mut keys = Vec::new();
         let merged = json::merge_object(bm, om, tm, place, &QUIET_NOTEBOOK_KEYS, "", &mut keys);

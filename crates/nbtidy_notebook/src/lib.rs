@@ -663,14 +663,11 @@ impl Notebook<'_> {
     /// demand by a second pass over the file (only fixes that remove or extend cells need them).
     pub fn cell_spans(&self) -> Option<(Span, Vec<Span>)> {
         let json = &self.text[self.bom_len()..];
-        let sanitized;
-        let json = if let Some(clean) = sanitize_non_finite(json) {
-            sanitized = clean;
-            sanitized.as_str()
-        } else {
-            json
+        // `NaN` and friends are rare: the file is scanned for them only when it does not parse.
+        let (list, cells) = match skeleton::cell_spans(json) {
+            Some(found) => found,
+            None => skeleton::cell_spans(&sanitize_non_finite(json)?)?,
         };
-        let (list, cells) = skeleton::cell_spans(json)?;
         let shift = |span: Span| span.start + self.bom_len()..span.end + self.bom_len();
         Some((shift(list), cells.into_iter().map(shift).collect()))
     }

@@ -1,6 +1,8 @@
 //! The merge driver: `nbtidy git merge %O %A %B %P --marker-size %L`.
 //!
-//! Merges with [`nbtidy_merge::merge`] and writes the result into `%A` atomically. Exit codes:
+//! Merges with [`nbtidy_merge::merge`] and writes the result into `%A` atomically (git's
+//! temporary file, read right back: without `fsync`, which cost 200-400 ms a merge on a busy
+//! disk). Exit codes:
 //! 0 merged cleanly; 1 merged with conflicts (each named on stderr; source conflicts are inside
 //! the cells, between markers, the notebook valid JSON); 2 when there is no merge (a version is
 //! not a notebook nbtidy can read, an internal error, a failed write): `%A` is left as it was,
@@ -47,8 +49,10 @@ pub fn run(args: &MergeArgs) -> Result<ExitStatus> {
     };
     let outcome = panic::catch(|| {
         // Tests make the merge fail on purpose (see `panic::test_point`).
-        for version in &versions {
-            panic::test_point(&String::from_utf8_lossy(version));
+        if panic::test_marker().is_some() {
+            for version in &versions {
+                panic::test_point(&String::from_utf8_lossy(version));
+            }
         }
         nbtidy_merge::merge(base, ours, theirs, &options)
     });
@@ -68,7 +72,7 @@ pub fn run(args: &MergeArgs) -> Result<ExitStatus> {
         }
     };
     if merged.bytes != *ours
-        && let Err(err) = write::write_atomic(&args.current, ours, &merged.bytes)
+        && let Err(err) = write::write_temporary(&args.current, ours, &merged.bytes)
     {
         printer::error(&format!(
             "{display}: not merged: cannot write the result: {err:#}"

@@ -49,6 +49,10 @@ pub enum Command {
     ///
     /// For example: `nbtidy man > ~/.local/share/man/man1/nbtidy.1`, or `nbtidy man | man -l -`.
     Man,
+    /// Make git understand notebooks: a clean filter, readable diffs, a cell-aware merge driver.
+    ///
+    /// `nbtidy git install` sets them up for `*.ipynb` (see `docs/git.md`); git runs the others.
+    Git(crate::commands::git::GitArgs),
 }
 
 /// `--indent-width`: what `.editorconfig`'s `indent_size` takes as a number, with its message.

@@ -54,6 +54,7 @@ fn run() -> ExitCode {
         args::Command::Completions(completions) => commands::generate::completions(&completions),
         args::Command::Man => commands::generate::man(),
         args::Command::Server => commands::server::run(),
+        args::Command::Git(git) => commands::git::run(&git),
     })
     .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {

@@ -18,6 +18,7 @@ pub mod check;
 pub mod config;
 pub mod format;
 pub mod generate;
+pub mod git;
 pub mod rule;
 pub mod server;
 

@@ -151,7 +151,7 @@ fn shape_of(message: &str) -> String {
 /// accepts them: as whole values (after `[`, `,` or `:`, before `,`, `]`, `}`, whitespace or the
 /// end). Anything else is left for serde_json to reject.
 ///
-/// Deliberately written apart from the reader's own `sanitize_non_finite` (nbtidy_notebook): an
+/// Deliberately written apart from the reader's own scanner (`nbtidy_notebook::scan`): an
 /// oracle that shared the reader's code would share its bugs (this one found `-NaN`, `1NaN`,
 /// `NaN1` and `-Infinity0` being accepted).
 fn sanitize_python_json(text: &str) -> Cow<'_, str> {

@@ -13,7 +13,7 @@ use ruff_python_parser::Parsed;
 use ruff_text_size::{TextRange, TextSize};
 
 use crate::RuleMeta;
-use crate::rules::json_util::{self, Entry};
+use nbtidy_notebook::scan::{self, Entry};
 
 /// A Python cell's parse, done on first use: rules that never look at Python (`--select NB`)
 /// never pay for parsing. A cell nested too deeply to parse safely has no parse
@@ -438,30 +438,22 @@ impl<'a> Context<'a> {
         self.metadata_entries
             .get_or_init(|| {
                 let span = self.notebook.metadata_span()?;
-                json_util::object_entries(self.notebook.text(), &span)
+                scan::object_entries(self.notebook.text(), &span)
             })
             .as_deref()
     }
 
-    /// The spans of values already known, sorted by start (for [`json_util::Scanner::with_jumps`]):
+    /// The spans of values already known, sorted by start (for [`scan::Scanner::with_jumps`]):
     /// the notebook metadata and its values, and each cell's `source`, `metadata` and `outputs`.
     pub(crate) fn jumps(&self) -> &[Span] {
         self.jumps.get_or_init(|| {
-            let mut spans: Vec<Span> = self.notebook.metadata_span().into_iter().collect();
+            let mut spans = self.notebook.known_spans();
             spans.extend(
                 self.metadata_entries()
                     .unwrap_or_default()
                     .iter()
                     .map(|entry| entry.value.clone()),
             );
-            for cell in self.notebook.cells() {
-                spans.extend(
-                    [&cell.source, &cell.metadata, &cell.outputs]
-                        .into_iter()
-                        .flatten()
-                        .cloned(),
-                );
-            }
             spans.sort_by_key(|span| span.start);
             spans.dedup_by_key(|span| span.start);
             spans
@@ -472,7 +464,7 @@ impl<'a> Context<'a> {
     /// known values).
     pub(crate) fn cell_spans(&self) -> Option<&(Span, Vec<Span>)> {
         self.cell_spans
-            .get_or_init(|| json_util::cell_spans(self.notebook.text(), self.jumps()))
+            .get_or_init(|| scan::cell_spans(self.notebook.text(), self.jumps()))
             .as_ref()
     }
 

@@ -20,14 +20,16 @@ pub enum NotebookError {
         "the file is {0}, not UTF-8 (Jupyter reads and writes UTF-8 notebooks); convert it, e.g. `iconv -f {0} -t UTF-8`"
     )]
     WideEncoding(&'static str),
-    /// The text is not JSON (or the top level is not an object).
+    /// The text is not JSON (or the top level is not an object), as the checked scan of
+    /// [`crate::scan`] found.
     #[error("invalid JSON at line {line} column {column}: {message}")]
     Json {
         /// 1-based line.
         line: usize,
         /// 1-based column.
         column: usize,
-        /// serde_json's description.
+        /// What is wrong ([`crate::scan::ScanError::message`], or the type of a top level that
+        /// is not an object).
         message: String,
     },
     /// An nbformat other than 4 (or 5).
@@ -44,20 +46,6 @@ pub enum NotebookError {
 }
 
 impl NotebookError {
-    pub(crate) fn from_json(err: &serde_json::Error) -> Self {
-        // serde_json appends " at line L column C" to its messages; we report them separately.
-        let full = err.to_string();
-        let message = match full.rfind(" at line ") {
-            Some(pos) => full[..pos].to_owned(),
-            None => full,
-        };
-        NotebookError::Json {
-            line: err.line().max(1),
-            column: err.column().max(1),
-            message,
-        }
-    }
-
     /// 1-based `(line, column)` of the problem in the file, when there is one.
     pub fn position(&self) -> Option<(usize, usize)> {
         match self {

@@ -2,7 +2,8 @@
 //! them into the original bytes.
 //!
 //! This crate answers "which bytes are which cell's code" and "what are the new bytes of the file
-//! when these cells get new code". It does not format, lint or print.
+//! when these cells get new code". It does not format, lint or print. It reads JSON only through
+//! its one scanner, [`scan`], which the lint rules use too.
 //!
 //! Invariants (fidelity is the product):
 //! 1. [`Notebook::splice`] with no edits returns the input bytes unchanged.
@@ -13,13 +14,14 @@
 //!    line ending and its escaping style (raw UTF-8 or `\uXXXX`); lines whose text did not
 //!    change keep their original JSON bytes.
 //! 4. What Jupyter reads, we read: unknown and duplicate keys (last wins), `execution_count` on
-//!    any cell, nbformat 4.x and 5, `NaN` / `Infinity` / `-Infinity` anywhere outside strings,
-//!    a UTF-8 byte order mark (kept).
+//!    any cell, nbformat 4.x and 5, `NaN` / `Infinity` / `-Infinity` as whole values, lone
+//!    surrogate escapes, a UTF-8 byte order mark (kept).
 
 mod classify;
 mod encode;
 mod error;
 pub mod json_string;
+pub mod scan;
 mod skeleton;
 
 use std::borrow::Cow;
@@ -43,6 +45,10 @@ pub struct Notebook<'a> {
     nbformat: (u64, u64),
     language: NotebookLanguage,
     metadata: Option<Span>,
+    /// The span of the `cells` list.
+    cells_span: Option<Span>,
+    /// The strings of [`scan::LONG_STRING`] bytes or more, in file order.
+    long_strings: Vec<Span>,
 }
 
 /// The type of a cell as the notebook states it.
@@ -185,15 +191,24 @@ impl<'a> Notebook<'a> {
         })?;
         let bom = if text.starts_with(BOM) { BOM.len() } else { 0 };
         let json = &text[bom..];
-        let raw = match skeleton::parse(json) {
-            Ok(raw) => raw,
-            Err(first) => {
-                let Some(sanitized) = sanitize_non_finite(json) else {
-                    return Err(NotebookError::from_json(&first));
-                };
-                skeleton::parse(&sanitized).map_err(|err| NotebookError::from_json(&err))?
+        let raw = skeleton::parse(json).map_err(|err| {
+            let (offset, message) = match err {
+                skeleton::ParseError::Json(err) => (err.offset, err.message.to_owned()),
+                skeleton::ParseError::NotObject { offset, kind } => (
+                    offset,
+                    format!(
+                        "invalid type: {}, expected a notebook (a JSON object)",
+                        kind.describe()
+                    ),
+                ),
+            };
+            let (line, column) = line_col(bytes, bom + offset);
+            NotebookError::Json {
+                line,
+                column,
+                message,
             }
-        };
+        })?;
         Self::from_raw(text, bom, raw)
     }
 
@@ -262,6 +277,8 @@ impl<'a> Notebook<'a> {
             nbformat: (major, minor),
             language,
             metadata: raw.metadata.map(shift),
+            cells_span: raw.cells_span.map(shift),
+            long_strings: raw.long_strings.into_iter().map(shift).collect(),
         })
     }
 
@@ -335,32 +352,18 @@ impl<'a> Notebook<'a> {
         }
         // A list of strings: scanned here (the skeleton parse has checked it is valid JSON), and
         // decoded line by line into one string (one line alone is borrowed).
-        let bytes = self.text.as_bytes();
         let mut spans = Vec::new();
-        let mut at = span.start + 1;
-        let skip_ws = |mut at: usize| {
-            while bytes
-                .get(at)
-                .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-            {
-                at += 1;
+        let mut all_strings = true;
+        let mut scanner = scan::Scanner::trusted(self.text, span.start);
+        let list = scanner.array(|s, _| {
+            if s.peek() == scan::Kind::String {
+                spans.push(s.string());
+            } else {
+                all_strings = false;
+                s.skip();
             }
-            at
-        };
-        at = skip_ws(at);
-        if bytes.get(at) != Some(&b']') {
-            loop {
-                let end = json_string::string_end(bytes, at).ok_or(SourceError::NotText)?;
-                spans.push(at..end);
-                at = skip_ws(end);
-                match bytes.get(at) {
-                    Some(b',') => at = skip_ws(at + 1),
-                    Some(b']') => break,
-                    _ => return Err(SourceError::NotText),
-                }
-            }
-        }
-        if at + 1 != span.end {
+        });
+        if !all_strings || list != Ok(span.clone()) {
             return Err(SourceError::NotText);
         }
         let text = match spans.as_slice() {
@@ -393,12 +396,23 @@ impl<'a> Notebook<'a> {
         if !raw.contains("languageId") {
             return None;
         }
-        let value: serde_json::Value = serde_json::from_str(raw).ok()?;
-        value
-            .get("vscode")?
-            .get("languageId")?
-            .as_str()
-            .map(str::to_owned)
+        // `metadata.vscode.languageId`; the last of each key wins.
+        let text = self.text;
+        let mut language = None;
+        let _ = scan::Scanner::trusted(text, span.start).object(|s, key| {
+            if scan::key_is(text, &key, "vscode") {
+                language = None;
+                let _ = s.object(|s, key| {
+                    if scan::key_is(text, &key, "languageId") {
+                        language = (s.peek() == scan::Kind::String)
+                            .then(|| scan::decode(text, &s.string()))
+                            .flatten()
+                            .map(Cow::into_owned);
+                    }
+                });
+            }
+        });
+        language
     }
 
     /// Classifies cell `index`: `None` when it is not a code cell of a Python notebook, else what
@@ -506,22 +520,19 @@ fn round_trips(encoded: &str, text: &str) -> bool {
     if encoded.starts_with('"') {
         return json_string::decode(encoded).is_some_and(|decoded| decoded == text);
     }
-    match serde_json::from_str::<Vec<&serde_json::value::RawValue>>(encoded) {
-        Ok(elements) => {
-            let mut rest = text;
-            for element in elements {
-                let Some(decoded) = json_string::decode(element.get()) else {
-                    return false;
-                };
-                let Some(after) = rest.strip_prefix(decoded.as_ref()) else {
-                    return false;
-                };
-                rest = after;
-            }
-            rest.is_empty()
-        }
-        Err(_) => false,
-    }
+    // A checked scan: the new value must be valid JSON on its own.
+    let mut scanner = scan::Scanner::checked(encoded, 0);
+    let mut rest = Some(text);
+    let list = scanner.array(|s, _| {
+        let decoded = (s.peek() == scan::Kind::String)
+            .then(|| scan::decode(encoded, &s.string()))
+            .flatten();
+        rest = match (rest, decoded) {
+            (Some(rest), Some(decoded)) => rest.strip_prefix(decoded.as_ref()),
+            _ => None,
+        };
+    });
+    list.is_ok() && scanner.finish().is_ok() && rest == Some("")
 }
 
 /// 1-based line and column (in bytes) of byte offset `at`.
@@ -535,63 +546,6 @@ fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
             .map_or(0, |p| p + 1)
         + 1;
     (line, column)
-}
-
-/// Replaces `NaN`, `Infinity` and `-Infinity` tokens outside strings by same-length numbers so
-/// that serde_json accepts the text; every byte offset stays the same. `None` when there is no
-/// such token.
-///
-/// Only whole values are replaced, where Python's `json` module accepts them: after `[`, `,` or
-/// `:` and before `,`, `]`, `}`, whitespace or the end. `-NaN`, `1NaN` or `NaN1` stay as they are
-/// (and are rejected), as Jupyter rejects them.
-fn sanitize_non_finite(json: &str) -> Option<String> {
-    let bytes = json.as_bytes();
-    let mut out: Option<Vec<u8>> = None;
-    let mut in_string = false;
-    // The last byte outside strings that is not whitespace.
-    let mut previous = 0u8;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        let token: Option<(&[u8], &[u8])> = match b {
-            b'N' if bytes[i..].starts_with(b"NaN") => Some((b"NaN", b"0.0")),
-            b'I' if bytes[i..].starts_with(b"Infinity") => Some((b"Infinity", b"1.000000")),
-            b'-' if bytes[i..].starts_with(b"-Infinity") => Some((b"-Infinity", b"-1.000000")),
-            _ => None,
-        };
-        if let Some((token, number)) = token {
-            let end = i + token.len();
-            let whole = matches!(previous, b'[' | b',' | b':')
-                && bytes
-                    .get(end)
-                    .is_none_or(|n| matches!(n, b',' | b']' | b'}' | b' ' | b'\t' | b'\r' | b'\n'));
-            if whole {
-                out.get_or_insert_with(|| bytes.to_vec())[i..end].copy_from_slice(number);
-                previous = b'0';
-                i = end;
-                continue;
-            }
-        }
-        match b {
-            b'"' => {
-                in_string = true;
-                previous = b;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {}
-            _ => previous = b,
-        }
-        i += 1;
-    }
-    out.map(|bytes| String::from_utf8(bytes).expect("only ASCII bytes were replaced"))
 }
 
 #[cfg(test)]
@@ -660,15 +614,30 @@ impl<'a> Notebook<'a> {
 
 impl Notebook<'_> {
     /// Byte spans of every cell object (`{...}`) and of the `cells` list itself, computed on
-    /// demand by a second pass over the file (only fixes that remove or extend cells need them).
+    /// demand by a second, trusted scan ([`scan::cell_spans`]) that jumps over the values whose
+    /// spans are known ([`Notebook::known_spans`]); only fixes that remove or extend cells need
+    /// them.
     pub fn cell_spans(&self) -> Option<(Span, Vec<Span>)> {
-        let json = &self.text[self.bom_len()..];
-        // `NaN` and friends are rare: the file is scanned for them only when it does not parse.
-        let (list, cells) = match skeleton::cell_spans(json) {
-            Some(found) => found,
-            None => skeleton::cell_spans(&sanitize_non_finite(json)?)?,
-        };
-        let shift = |span: Span| span.start + self.bom_len()..span.end + self.bom_len();
-        Some((shift(list), cells.into_iter().map(shift).collect()))
+        scan::cell_spans(self.text, &self.known_spans())
+    }
+
+    /// The spans the skeleton parse found, sorted by start, for [`scan::Scanner::with_jumps`]:
+    /// the notebook `metadata`, the `cells` list, each cell's `source`, `metadata` and
+    /// `outputs`, and every string of [`scan::LONG_STRING`] bytes or more.
+    pub fn known_spans(&self) -> Vec<Span> {
+        let mut spans: Vec<Span> = self.metadata.iter().cloned().collect();
+        spans.extend(self.long_strings.iter().cloned());
+        spans.extend(self.cells_span.iter().cloned());
+        for cell in &self.cells {
+            spans.extend(
+                [&cell.source, &cell.metadata, &cell.outputs]
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        spans.sort_by_key(|span| span.start);
+        spans.dedup_by_key(|span| span.start);
+        spans
     }
 }

@@ -99,7 +99,7 @@ impl Cleaner {
                 ..SelectionArgs::default()
             },
         );
-        if let Some(problem) = problems.iter().find(|problem| problem.is_error) {
+        if let Some(problem) = problems.iter().find(|problem| problem.is_error()) {
             return Err(problem.to_string());
         }
         let outcome = nbtidy_lint::fix::fix_notebook(path, input, &resolved, &selection, true)

@@ -48,10 +48,10 @@ pub fn run(args: &MergeArgs) -> Result<ExitStatus> {
         },
     };
     let outcome = panic::catch(|| {
-        // Tests make the merge fail on purpose (see `panic::test_point`).
-        if panic::test_marker().is_some() {
+        // Tests make the merge fail on purpose (see `nbtidy_pipeline::test_point`).
+        if nbtidy_pipeline::test_marker().is_some() {
             for version in &versions {
-                panic::test_point(&String::from_utf8_lossy(version));
+                nbtidy_pipeline::test_point(&String::from_utf8_lossy(version));
             }
         }
         nbtidy_merge::merge(base, ours, theirs, &options)

@@ -5,7 +5,7 @@ use nbtidy_notebook::CellType;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{array_elements, decode, object_entries};
+use nbtidy_notebook::scan::{array_elements, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does

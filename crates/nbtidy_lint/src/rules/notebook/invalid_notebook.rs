@@ -1,14 +1,22 @@
 //! `NB010` invalid-notebook: the notebook breaks the nbformat v4 JSON schema.
+//!
+//! What the schema says is a table, [`super::nbformat_v4`]; this file walks the notebook's JSON
+//! once with the notebook layer's scanner and checks each object against its entry: the cell and
+//! output definitions chosen by `cell_type` / `output_type` (the schema's `oneOf`), the minor
+//! version's keys, the relaxed checks of a newer minor version, and the deviations the rule's
+//! documentation lists.
 
 use std::borrow::Cow;
 
 use nbtidy_diagnostics::{Applicability, Fix};
 use nbtidy_notebook::{SourceError, Span};
 
+use super::nbformat_v4::{self as schema, Object, Value};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Kind, Scanner, decode, entry_spans, object_entries, removal_edits};
+use crate::rules::json_util::{entry_spans, removal_edits};
+use nbtidy_notebook::scan::{Kind, Scanner, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -19,6 +27,7 @@ crate::declare_rule! {
     ///   and `nbformat_minor` (an integer);
     /// - `metadata.kernelspec`, when present, is an object with string `name` and
     ///   `display_name`; `metadata.language_info` has a string `name`;
+    ///   `metadata.orig_nbformat` is an integer of at least 1;
     /// - every cell is an object with `cell_type` `code`, `markdown` or `raw`, a `source` (a
     ///   string or a list of strings) and a `metadata` object (with valid `tags`, `name`,
     ///   `collapsed`, `scrolled`, `jupyter`, `execution`, `format` where the schema types them);
@@ -30,6 +39,10 @@ crate::declare_rule! {
     ///   (`data`, `metadata`), `execute_result` (`data`, `metadata`, `execution_count`) or
     ///   `error` (`ename`, `evalue`, `traceback`), and no other keys; `data` values are text
     ///   (a string or a list of strings) except for JSON mime types.
+    ///
+    /// The checks are a table of nbformat's published schemas (v4.0 to v4.5), tested against
+    /// the schema files, and NB010 is tested to agree with `nbformat.validate` on real
+    /// notebooks and on thousands of broken ones.
     ///
     /// Each problem is reported at the offending value (a missing key: at the object that lacks
     /// it). Missing and duplicate cell ids are left to `NB008` and `NB009`: `nbformat.validate`
@@ -70,34 +83,6 @@ crate::declare_rule! {
     }
 }
 
-/// Cell types, as a bit mask for conditions.
-const CODE: u8 = 1;
-const MARKDOWN: u8 = 2;
-const RAW: u8 = 4;
-const UNKNOWN: u8 = 8;
-const ANY_CELL: u8 = CODE | MARKDOWN | RAW | UNKNOWN;
-
-/// When a problem counts: which schema versions and cell types it applies to.
-#[derive(Debug, Clone, Copy)]
-struct Cond {
-    /// Only from this `nbformat_minor` on.
-    min_minor: u64,
-    /// Only with a known minor (≤ 5): unknown keys and types are allowed in newer ones.
-    strict: bool,
-    /// Only on these cell types (cell metadata problems).
-    cells: u8,
-}
-
-const ALWAYS: Cond = Cond {
-    min_minor: 0,
-    strict: false,
-    cells: ANY_CELL,
-};
-const STRICT: Cond = Cond {
-    strict: true,
-    ..ALWAYS
-};
-
 #[derive(Debug)]
 enum IssueKind {
     Plain,
@@ -105,7 +90,7 @@ enum IssueKind {
     IdTooEarly,
     /// `execution_count` / `outputs` on a markdown or raw cell: (cell type, key names, fix).
     Tolerated {
-        cell_type: &'static str,
+        cell_type: String,
         keys: Vec<String>,
         edits: Vec<nbtidy_diagnostics::Edit>,
     },
@@ -116,57 +101,85 @@ struct Issue {
     span: Span,
     cell: Option<usize>,
     message: String,
-    cond: Cond,
     kind: IssueKind,
 }
 
-/// Entries of one object with their problems; a repeated key replaces the earlier one (the last
-/// wins, as in Python's `json`).
-#[derive(Default)]
-struct Keyed<'a> {
-    entries: Vec<KeyedEntry<'a>>,
+/// Where a value is: messages name it after its place (`` `text` of output 2 ``).
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Notebook,
+    Cell(usize),
+    Output { cell: usize, index: usize },
 }
 
-struct KeyedEntry<'a> {
+impl Place {
+    fn cell(self) -> Option<usize> {
+        match self {
+            Place::Notebook => None,
+            Place::Cell(cell) | Place::Output { cell, .. } => Some(cell),
+        }
+    }
+}
+
+/// How messages name a value; formatted only when a message is made.
+#[derive(Debug, Clone, Copy)]
+enum What<'x> {
+    /// The value at a path of a place: `` `metadata.tags` ``, `` `text` of output 2 ``.
+    Path(Place, &'x str),
+    /// A mimebundle entry: `` `text/plain` data ``.
+    Data(&'x str),
+    /// An attachment: `attachment "a.png"`.
+    Attachment(&'x str),
+    /// The notebook.
+    Notebook,
+    /// A cell, of a known type or not.
+    Cell(Option<&'x str>),
+    /// An output, of a known type or not.
+    Output(usize, Option<&'x str>),
+}
+
+impl std::fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            What::Path(Place::Output { index, .. }, path) => {
+                write!(f, "`{path}` of output {}", index + 1)
+            }
+            What::Path(_, path) => write!(f, "`{path}`"),
+            What::Data(key) => write!(f, "`{key}` data"),
+            What::Attachment(name) => write!(f, "attachment \"{name}\""),
+            What::Notebook => f.write_str("the notebook"),
+            What::Cell(Some(cell_type)) => write!(f, "the {cell_type} cell"),
+            What::Cell(None) => f.write_str("the cell"),
+            What::Output(index, None) => write!(f, "output {}", index + 1),
+            What::Output(index, Some(output_type)) => {
+                write!(f, "output {} ({output_type})", index + 1)
+            }
+        }
+    }
+}
+
+/// One `"key": value` of an object, with the problems of its value when they were found while
+/// walking the object (see [`Validator::walk`]).
+struct Entry<'a> {
     key: Cow<'a, str>,
     key_span: Span,
     value: Span,
     kind: Kind,
-    issues: Vec<Issue>,
+    /// `None`: the value's fragment depends on the definition the object turns out to be, so
+    /// it is checked once that is known.
+    issues: Option<Vec<Issue>>,
 }
 
-impl<'a> Keyed<'a> {
-    fn push(&mut self, entry: KeyedEntry<'a>) {
-        self.entries.retain(|e| e.key != entry.key);
-        self.entries.push(entry);
-    }
+/// The entries of one object (the last of a repeated key wins, as in Python's `json`).
+struct Walked<'a> {
+    span: Span,
+    entries: Vec<Entry<'a>>,
+}
 
-    fn get(&self, key: &str) -> Option<&KeyedEntry<'a>> {
+impl<'a> Walked<'a> {
+    fn get(&self, key: &str) -> Option<&Entry<'a>> {
         self.entries.iter().find(|e| e.key == key)
     }
-}
-
-/// `output N` in messages, formatted only when a message is made.
-#[derive(Clone, Copy)]
-struct OutputName(usize);
-
-impl std::fmt::Display for OutputName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "output {}", self.0)
-    }
-}
-
-struct Validator<'a> {
-    text: &'a str,
-}
-
-fn is_multiline_json_mime(key: &str) -> bool {
-    // `^application/(.*\+)?json$`
-    key.strip_prefix("application/")
-        .and_then(|rest| rest.strip_suffix("json"))
-        .is_some_and(|middle| {
-            middle.is_empty() || (middle.ends_with('+') && !middle.contains('\n'))
-        })
 }
 
 /// Python's `re.search` of `^X+$`: `$` also matches before one final newline.
@@ -184,47 +197,364 @@ fn valid_cell_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+fn is_multiline_json_mime(key: &str) -> bool {
+    // `^application/(.*\+)?json$`
+    key.strip_prefix("application/")
+        .and_then(|rest| rest.strip_suffix("json"))
+        .is_some_and(|middle| {
+            middle.is_empty() || (middle.ends_with('+') && !middle.contains('\n'))
+        })
+}
+
+/// Keeps the last item of each key (Python's `json` keeps the last of repeated keys), in order;
+/// linear in the number of items.
+fn keep_last<T>(items: &mut Vec<T>, key: impl Fn(&T) -> &str) {
+    let n = items.len();
+    let repeated = if n <= 16 {
+        (0..n).any(|i| (i + 1..n).any(|j| key(&items[i]) == key(&items[j])))
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(n);
+        !items.iter().all(|item| seen.insert(key(item)))
+    };
+    if !repeated {
+        return;
+    }
+    let last: std::collections::HashMap<String, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| (key(item).to_owned(), index))
+        .collect();
+    let mut index = 0;
+    items.retain(|item| {
+        index += 1;
+        last.get(key(item)) == Some(&(index - 1))
+    });
+}
+
+fn join<'x>(path: &str, key: &'x str) -> Cow<'x, str> {
+    if path.is_empty() {
+        Cow::Borrowed(key)
+    } else {
+        Cow::Owned(format!("{path}.{key}"))
+    }
+}
+
+/// Checks a notebook's JSON against the table ([`schema`]) of one minor version.
+struct Validator<'a> {
+    text: &'a str,
+    /// Containers whose spans are known (see `Context::jumps`): skipped without reading.
+    jumps: &'a [Span],
+    /// The minor version whose schema applies (a newer one is checked like the newest).
+    minor: u64,
+    /// The minor version is one the table knows: unknown keys, cell types and output types are
+    /// errors and mimebundle values are checked. A newer minor relaxes these, as `nbformat`
+    /// does (`additionalProperties` relaxed, unrecognized cells and outputs allowed).
+    strict: bool,
+    /// The cell definitions' keys (see [`merged`]).
+    cell_keys: KeyFragments,
+    /// The output definitions' keys.
+    output_keys: KeyFragments,
+}
+
+/// Each key of a set of definitions, with its fragment when every definition that has the key
+/// agrees on it (`None` when they differ).
+type KeyFragments = rustc_hash::FxHashMap<&'static str, Option<Value>>;
+
+/// [`KeyFragments`] of `definitions` in minor version `minor`.
+fn merged(definitions: &[&'static Object], minor: u64) -> KeyFragments {
+    let mut keys = KeyFragments::default();
+    for object in definitions {
+        for property in object.properties.iter().filter(|p| p.since <= minor) {
+            keys.entry(property.key)
+                .and_modify(|fragment| {
+                    if *fragment != Some(property.value) {
+                        *fragment = None;
+                    }
+                })
+                .or_insert(Some(property.value));
+        }
+    }
+    keys
+}
+
+/// The definitions an object being walked may turn out to be.
+#[derive(Clone, Copy)]
+enum Candidates<'k> {
+    /// Not known yet: every value waits (the top level, before the version is known).
+    None,
+    One(&'static Object),
+    /// A cell or an output, whose definition its discriminator chooses.
+    Merged(&'k KeyFragments),
+}
+
 impl<'a> Validator<'a> {
-    fn issue(&self, span: Span, cell: Option<usize>, message: String, cond: Cond) -> Issue {
+    /// A validator for minor version `minor` (a newer one is checked like the newest, relaxed).
+    fn new(text: &'a str, jumps: &'a [Span], minor: u64) -> Self {
+        let checked = minor.min(schema::NEWEST_MINOR);
+        let mut cells = schema::CELLS.to_vec();
+        cells.push(&schema::UNRECOGNIZED_CELL);
+        let mut outputs = schema::OUTPUTS.to_vec();
+        outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+        Validator {
+            text,
+            jumps,
+            minor: checked,
+            strict: minor <= schema::NEWEST_MINOR,
+            cell_keys: merged(&cells, checked),
+            output_keys: merged(&outputs, checked),
+        }
+    }
+
+    fn issue(&self, span: Span, place: Place, message: String) -> Issue {
         Issue {
             span,
-            cell,
+            cell: place.cell(),
             message,
-            cond,
             kind: IssueKind::Plain,
         }
     }
 
-    /// Consumes one value, checking that it has one of `kinds`.
-    fn expect(
-        &self,
-        s: &mut Scanner<'a>,
-        kinds: &[Kind],
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
-        cond: Cond,
-        out: &mut Vec<Issue>,
-    ) -> (Span, Kind) {
-        let kind = s.peek();
-        let span = s.skip();
-        if !kinds.contains(&kind) {
-            out.push(self.issue(
-                span.clone(),
-                cell,
-                format!("{what}, not {}", kind.describe()),
-                cond,
-            ));
-        }
-        (span, kind)
+    fn scanner(&self, at: usize) -> Scanner<'a> {
+        Scanner::with_jumps(self.text, at, self.jumps)
     }
 
-    /// A string or a list of strings.
+    /// Walks (consumes) the object at the scanner, whose definition is one of `candidates`: a key whose fragment
+    /// every candidate that has it agrees on is checked on the way (so that a value is read
+    /// once); the others wait for [`Validator::object`]. `Err((span, kind))` when the value is
+    /// not an object.
+    fn walk(
+        &self,
+        s: &mut Scanner<'a>,
+        candidates: Candidates<'_>,
+        place: Place,
+        path: &str,
+    ) -> Result<Walked<'a>, (Span, Kind)> {
+        let text = self.text;
+        let start_kind = s.peek();
+        let mut entries: Vec<Entry<'a>> = Vec::new();
+        let span = s.object(|s, key_span| {
+            let key = decode(text, &key_span).unwrap_or_default();
+            let kind = s.peek();
+            let agreed = match candidates {
+                Candidates::None => None,
+                Candidates::One(object) => object.property(&key, self.minor).map(|p| p.value),
+                Candidates::Merged(keys) => keys.get(key.as_ref()).copied().flatten(),
+            };
+            let (value, issues) = match agreed {
+                Some(fragment) => {
+                    let mut issues = Vec::new();
+                    let value = self.value(s, fragment, place, &join(path, &key), &mut issues);
+                    (value, Some(issues))
+                }
+                None => (s.skip(), None),
+            };
+            entries.push(Entry {
+                key,
+                key_span,
+                value,
+                kind,
+                issues,
+            });
+        });
+        let span = span.map_err(|span| (span, start_kind))?;
+        keep_last(&mut entries, |entry| &entry.key);
+        Ok(Walked { span, entries })
+    }
+
+    /// Checks a walked object against its definition: required keys (reported as `{noun} has no
+    /// `key``), then each value. Returns the entries the definition does not have (unexpected
+    /// when it is closed), leaving the caller to report them.
+    fn object(
+        &self,
+        object: &'static Object,
+        walked: Walked<'a>,
+        place: Place,
+        path: &str,
+        noun: What<'_>,
+        out: &mut Vec<Issue>,
+    ) -> Vec<Entry<'a>> {
+        for key in object.required(self.minor) {
+            // A missing cell id is NB008's: `nbformat.validate` adds it silently.
+            if key != "id" && walked.get(key).is_none() {
+                out.push(self.issue(walked.span.clone(), place, format!("{noun} has no `{key}`")));
+            }
+        }
+        let mut unknown = Vec::new();
+        for entry in walked.entries {
+            let Some(property) = object.property(&entry.key, self.minor) else {
+                unknown.push(entry);
+                continue;
+            };
+            match entry.issues {
+                Some(issues) => out.extend(issues),
+                None => {
+                    let mut s = self.scanner(entry.value.start);
+                    self.value(&mut s, property.value, place, &join(path, &entry.key), out);
+                }
+            }
+        }
+        unknown
+    }
+
+    /// Consumes one value, checking it against `fragment`; returns its span.
+    fn value(
+        &self,
+        s: &mut Scanner<'a>,
+        fragment: Value,
+        place: Place,
+        path: &str,
+        out: &mut Vec<Issue>,
+    ) -> Span {
+        let kind = s.peek();
+        let expect = |s: &mut Scanner<'a>, kinds: &[Kind], what: &str, out: &mut Vec<Issue>| {
+            let span = s.skip();
+            if !kinds.contains(&kind) {
+                out.push(self.issue(
+                    span.clone(),
+                    place,
+                    format!(
+                        "{} must be {what}, not {}",
+                        What::Path(place, path),
+                        kind.describe()
+                    ),
+                ));
+            }
+            span
+        };
+        match fragment {
+            Value::String => expect(s, &[Kind::String], "a string", out),
+            Value::Boolean => expect(s, &[Kind::Bool], "a boolean", out),
+            Value::Array => expect(s, &[Kind::Array], "a list", out),
+            Value::Object => expect(s, &[Kind::Object], "an object", out),
+            Value::StringOrObject => expect(
+                s,
+                &[Kind::String, Kind::Object],
+                "a string or an object",
+                out,
+            ),
+            // The discriminators chose the definition; the version was checked first.
+            Value::Is(_) | Value::IsNot(_) | Value::Major | Value::Minor => s.skip(),
+            Value::Integer { minimum } => {
+                let span = s.skip();
+                let raw = &self.text[span.clone()];
+                if kind != Kind::Integer || raw.parse::<i64>().is_ok_and(|n| n < minimum) {
+                    out.push(self.issue(
+                        span.clone(),
+                        place,
+                        format!(
+                            "{} must be an integer of at least {minimum}, not {raw}",
+                            What::Path(place, path)
+                        ),
+                    ));
+                }
+                span
+            }
+            Value::Shape(object) => match self.walk(s, Candidates::One(object), place, path) {
+                Ok(walked) => {
+                    let span = walked.span.clone();
+                    let noun = What::Path(place, path);
+                    let unknown = self.object(object, walked, place, path, noun, out);
+                    if object.closed && self.strict {
+                        for entry in unknown {
+                            out.push(self.issue(
+                                entry.key_span.start..entry.value.end,
+                                place,
+                                format!("unexpected key `{}` in {noun}", entry.key),
+                            ));
+                        }
+                    }
+                    span
+                }
+                Err((span, kind)) => {
+                    out.push(self.issue(
+                        span.clone(),
+                        place,
+                        format!(
+                            "{} must be an object, not {}",
+                            What::Path(place, path),
+                            kind.describe()
+                        ),
+                    ));
+                    span
+                }
+            },
+            Value::Multiline => self.multiline(s, What::Path(place, path), place, out),
+            Value::StringList => self.string_list(s, What::Path(place, path), place, out),
+            Value::ExecutionCount => self.count(s, What::Path(place, path), place, out),
+            Value::MetadataName => self.metadata_name(s, path, place, out),
+            Value::MetadataTags => self.tags(s, path, place, out),
+            Value::CellId => self.cell_id(s, place, out),
+            Value::Mimebundle => self.mimebundle(s, What::Path(place, path), place, out),
+            Value::Attachments => self.attachments(s, place, out),
+            Value::Scrolled => {
+                let span = s.skip();
+                let value = &self.text[span.clone()];
+                if !(kind == Kind::Bool || value == "\"auto\"") {
+                    out.push(self.issue(
+                        span.clone(),
+                        place,
+                        format!(
+                            "{} must be true, false or \"auto\", not {value}",
+                            What::Path(place, path)
+                        ),
+                    ));
+                }
+                span
+            }
+            Value::StringValues => self.string_values(s, path, place, out),
+            Value::Cells => self.list(
+                s,
+                What::Path(place, "cells"),
+                place,
+                out,
+                |s, index, out| {
+                    self.cell(s, index, out);
+                },
+            ),
+            Value::Outputs => {
+                let cell = place.cell().unwrap_or_default();
+                self.list(
+                    s,
+                    What::Path(place, "outputs"),
+                    place,
+                    out,
+                    |s, index, out| {
+                        self.output(s, cell, index, out);
+                    },
+                )
+            }
+        }
+    }
+
+    /// A list whose elements `element` checks.
+    fn list(
+        &self,
+        s: &mut Scanner<'a>,
+        what: What<'_>,
+        place: Place,
+        out: &mut Vec<Issue>,
+        mut element: impl FnMut(&mut Scanner<'a>, usize, &mut Vec<Issue>),
+    ) -> Span {
+        let kind = s.peek();
+        match s.array(|s, index| element(s, index, out)) {
+            Ok(span) => span,
+            Err(span) => {
+                out.push(self.issue(
+                    span.clone(),
+                    place,
+                    format!("{what} must be a list, not {}", kind.describe()),
+                ));
+                span
+            }
+        }
+    }
+
+    /// `#/definitions/misc/multiline_string`: a string or a list of strings.
     fn multiline(
         &self,
         s: &mut Scanner<'a>,
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
-        cond: Cond,
+        what: What<'_>,
+        place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
         match s.peek() {
@@ -243,12 +573,11 @@ impl<'a> Validator<'a> {
                 if let Some((element, kind)) = bad {
                     out.push(self.issue(
                         element,
-                        cell,
+                        place,
                         format!(
                             "{what} must be a string or a list of strings; this element is {}",
                             kind.describe()
                         ),
-                        cond,
                     ));
                 }
                 span
@@ -257,37 +586,26 @@ impl<'a> Validator<'a> {
                 let span = s.skip();
                 out.push(self.issue(
                     span.clone(),
-                    cell,
+                    place,
                     format!(
                         "{what} must be a string or a list of strings, not {}",
                         kind.describe()
                     ),
-                    cond,
                 ));
                 span
             }
         }
     }
 
-    /// A list of strings.
+    /// `{"type": "array", "items": {"type": "string"}}`
     fn string_list(
         &self,
         s: &mut Scanner<'a>,
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
+        what: What<'_>,
+        place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
         let start = s.peek();
-        if start != Kind::Array {
-            let span = s.skip();
-            out.push(self.issue(
-                span.clone(),
-                cell,
-                format!("{what} must be a list of strings, not {}", start.describe()),
-                ALWAYS,
-            ));
-            return span;
-        }
         let mut bad = None;
         let span = s.array(|s, _| {
             let kind = s.peek();
@@ -296,377 +614,87 @@ impl<'a> Validator<'a> {
                 bad = Some((element, kind));
             }
         });
-        if let Some((element, kind)) = bad {
-            out.push(self.issue(
-                element,
-                cell,
-                format!(
-                    "{what} must be a list of strings; this element is {}",
-                    kind.describe()
-                ),
-                ALWAYS,
-            ));
+        match span {
+            Err(span) => {
+                out.push(self.issue(
+                    span.clone(),
+                    place,
+                    format!("{what} must be a list of strings, not {}", start.describe()),
+                ));
+                span
+            }
+            Ok(span) => {
+                if let Some((element, kind)) = bad {
+                    out.push(self.issue(
+                        element,
+                        place,
+                        format!(
+                            "{what} must be a list of strings; this element is {}",
+                            kind.describe()
+                        ),
+                    ));
+                }
+                span
+            }
         }
-        span.unwrap_or_else(|span| span)
     }
 
-    /// `null` or a non-negative integer.
+    /// `#/definitions/misc/execution_count`: `null` or a non-negative integer.
     fn count(
         &self,
         s: &mut Scanner<'a>,
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
+        what: What<'_>,
+        place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
-        let (span, kind) = self.expect(
-            s,
-            &[Kind::Integer, Kind::Null],
-            format_args!("{what} must be an integer or null"),
-            cell,
-            ALWAYS,
-            out,
-        );
-        if kind == Kind::Integer && self.text[span.clone()].starts_with('-') {
+        let kind = s.peek();
+        let span = s.skip();
+        if !matches!(kind, Kind::Integer | Kind::Null) {
             out.push(self.issue(
                 span.clone(),
-                cell,
-                format!("{what} must not be negative"),
-                ALWAYS,
+                place,
+                format!("{what} must be an integer or null, not {}", kind.describe()),
+            ));
+        } else if kind == Kind::Integer && self.text[span.clone()].starts_with('-') {
+            out.push(self.issue(span.clone(), place, format!("{what} must not be negative")));
+        }
+        span
+    }
+
+    /// `#/definitions/misc/metadata_name`: a string matching `^.+$`.
+    fn metadata_name(
+        &self,
+        s: &mut Scanner<'a>,
+        path: &str,
+        place: Place,
+        out: &mut Vec<Issue>,
+    ) -> Span {
+        let kind = s.peek();
+        let span = s.skip();
+        if kind != Kind::String {
+            out.push(self.issue(
+                span.clone(),
+                place,
+                format!("`{path}` must be a string, not {}", kind.describe()),
+            ));
+            return span;
+        }
+        let name = decode(self.text, &span).unwrap_or_default();
+        let body = without_final_newline(&name);
+        if body.is_empty() || body.contains('\n') {
+            out.push(self.issue(
+                span.clone(),
+                place,
+                format!("`{path}` must be a non-empty line"),
             ));
         }
         span
     }
 
-    /// An object whose values are text, except for JSON mime types.
-    fn mimebundle(
-        &self,
-        s: &mut Scanner<'a>,
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
-        out: &mut Vec<Issue>,
-    ) -> Span {
-        let start = s.peek();
-        let text = self.text;
-        let mut keyed = Keyed::default();
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let mut issues = Vec::new();
-            let value = if is_multiline_json_mime(&key) {
-                s.skip()
-            } else {
-                // In a notebook from a newer minor version, `additionalProperties` is relaxed
-                // (nbformat replaces the value schema by `true`): hence STRICT.
-                self.multiline(s, format_args!("`{key}` data"), cell, STRICT, &mut issues)
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
-        });
-        match span {
-            Ok(span) => {
-                out.extend(keyed.entries.into_iter().flat_map(|e| e.issues));
-                span
-            }
-            Err(span) => {
-                out.push(self.issue(
-                    span.clone(),
-                    cell,
-                    format!("{what} must be an object, not {}", start.describe()),
-                    ALWAYS,
-                ));
-                span
-            }
-        }
-    }
-
-    fn object_or_issue(
-        &self,
-        s: &mut Scanner<'a>,
-        what: std::fmt::Arguments<'_>,
-        cell: Option<usize>,
-        cond: Cond,
-        out: &mut Vec<Issue>,
-    ) -> Span {
-        self.expect(
-            s,
-            &[Kind::Object],
-            format_args!("{what} must be an object"),
-            cell,
-            cond,
-            out,
-        )
-        .0
-    }
-
-    fn output(&self, s: &mut Scanner<'a>, cell: usize, index: usize, out: &mut Vec<Issue>) {
-        let text = self.text;
-        let start_kind = s.peek();
-        let mut keyed = Keyed::default();
-        let where_ = OutputName(index + 1);
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let mut issues = Vec::new();
-            let c = Some(cell);
-            let value = match key.as_ref() {
-                "data" => self.mimebundle(s, format_args!("`data` of {where_}"), c, &mut issues),
-                "metadata" => self.object_or_issue(
-                    s,
-                    format_args!("`metadata` of {where_}"),
-                    c,
-                    ALWAYS,
-                    &mut issues,
-                ),
-                "execution_count" => self.count(
-                    s,
-                    format_args!("`execution_count` of {where_}"),
-                    c,
-                    &mut issues,
-                ),
-                "text" => self.multiline(
-                    s,
-                    format_args!("`text` of {where_}"),
-                    c,
-                    ALWAYS,
-                    &mut issues,
-                ),
-                "traceback" => {
-                    self.string_list(s, format_args!("`traceback` of {where_}"), c, &mut issues)
-                }
-                "output_type" | "name" | "ename" | "evalue" => {
-                    self.expect(
-                        s,
-                        &[Kind::String],
-                        format_args!("`{key}` of {where_} must be a string"),
-                        c,
-                        ALWAYS,
-                        &mut issues,
-                    )
-                    .0
-                }
-                _ => s.skip(),
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
-        });
-        let span = match span {
-            Ok(span) => span,
-            Err(bad) => {
-                out.push(self.issue(
-                    bad,
-                    Some(cell),
-                    format!("{where_} must be an object, not {}", start_kind.describe()),
-                    ALWAYS,
-                ));
-                return;
-            }
-        };
-        let output_type = keyed
-            .get("output_type")
-            .filter(|e| e.kind == Kind::String)
-            .and_then(|e| decode(text, &e.value));
-        let keys: &[&str] = match output_type.as_deref() {
-            Some("stream") => &["output_type", "name", "text"],
-            Some("display_data") => &["output_type", "data", "metadata"],
-            Some("execute_result") => &["output_type", "data", "metadata", "execution_count"],
-            Some("error") => &["output_type", "ename", "evalue", "traceback"],
-            other => {
-                // Unknown (or missing) output type: allowed from a newer minor version on, as
-                // long as there is an `output_type`.
-                if keyed.get("output_type").is_none() {
-                    out.push(self.issue(
-                        span,
-                        Some(cell),
-                        format!("{where_} has no `output_type`"),
-                        ALWAYS,
-                    ));
-                } else {
-                    let entry = keyed.get("output_type").expect("checked");
-                    let message = match other {
-                        Some(name) => format!(
-                            "{where_} has `output_type` \"{name}\"; expected `stream`, `display_data`, `execute_result` or `error`"
-                        ),
-                        None => format!("`output_type` of {where_} must be a string"),
-                    };
-                    out.push(self.issue(entry.value.clone(), Some(cell), message, STRICT));
-                }
-                return;
-            }
-        };
-        let output_type = output_type.expect("known type");
-        for required in keys {
-            if keyed.get(required).is_none() {
-                out.push(self.issue(
-                    span.clone(),
-                    Some(cell),
-                    format!("{where_} ({output_type}) has no `{required}`"),
-                    ALWAYS,
-                ));
-            }
-        }
-        for entry in keyed.entries {
-            if keys.contains(&entry.key.as_ref()) {
-                out.extend(entry.issues);
-            } else {
-                out.push(self.issue(
-                    entry.key_span.start..entry.value.end,
-                    Some(cell),
-                    format!("unexpected key `{}` in {where_} ({output_type})", entry.key),
-                    STRICT,
-                ));
-            }
-        }
-    }
-
-    fn cell_metadata(&self, s: &mut Scanner<'a>, cell: usize, out: &mut Vec<Issue>) -> Span {
-        let text = self.text;
-        let start_kind = s.peek();
-        let mut keyed = Keyed::default();
-        let c = Some(cell);
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let mut issues = Vec::new();
-            let value = match key.as_ref() {
-                "name" => {
-                    let (span, kind) = self.expect(
-                        s,
-                        &[Kind::String],
-                        format_args!("`metadata.name` must be a string"),
-                        c,
-                        ALWAYS,
-                        &mut issues,
-                    );
-                    if kind == Kind::String {
-                        let name = decode(text, &span).unwrap_or_default();
-                        let body = without_final_newline(&name);
-                        if body.is_empty() || body.contains('\n') {
-                            issues.push(self.issue(
-                                span.clone(),
-                                c,
-                                "`metadata.name` must be a non-empty line".to_owned(),
-                                ALWAYS,
-                            ));
-                        }
-                    }
-                    span
-                }
-                "tags" => self.tags(s, cell, &mut issues),
-                "jupyter" => self.object_or_issue(
-                    s,
-                    format_args!("`metadata.jupyter`"),
-                    c,
-                    Cond {
-                        min_minor: 3,
-                        cells: CODE | MARKDOWN | RAW,
-                        ..ALWAYS
-                    },
-                    &mut issues,
-                ),
-                "collapsed" => {
-                    self.expect(
-                        s,
-                        &[Kind::Bool],
-                        format_args!("`metadata.collapsed` must be a boolean"),
-                        c,
-                        Cond {
-                            cells: CODE,
-                            ..ALWAYS
-                        },
-                        &mut issues,
-                    )
-                    .0
-                }
-                "scrolled" => {
-                    let kind = s.peek();
-                    let span = s.skip();
-                    let value = &text[span.clone()];
-                    if !(kind == Kind::Bool || value == "\"auto\"") {
-                        issues.push(self.issue(
-                            span.clone(),
-                            c,
-                            format!(
-                                "`metadata.scrolled` must be true, false or \"auto\", not {value}"
-                            ),
-                            Cond {
-                                cells: CODE,
-                                ..ALWAYS
-                            },
-                        ));
-                    }
-                    span
-                }
-                "execution" => self.execution(s, cell, &mut issues),
-                "format" => {
-                    self.expect(
-                        s,
-                        &[Kind::String],
-                        format_args!("`metadata.format` must be a string"),
-                        c,
-                        Cond {
-                            cells: RAW,
-                            ..ALWAYS
-                        },
-                        &mut issues,
-                    )
-                    .0
-                }
-                _ => s.skip(),
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
-        });
-        match span {
-            Ok(span) => {
-                out.extend(keyed.entries.into_iter().flat_map(|e| e.issues));
-                span
-            }
-            Err(span) => {
-                out.push(self.issue(
-                    span.clone(),
-                    c,
-                    format!(
-                        "`metadata` must be an object, not {}",
-                        start_kind.describe()
-                    ),
-                    ALWAYS,
-                ));
-                span
-            }
-        }
-    }
-
-    fn tags(&self, s: &mut Scanner<'a>, cell: usize, out: &mut Vec<Issue>) -> Span {
+    /// `#/definitions/misc/metadata_tags`: unique strings matching `^[^,]+$`.
+    fn tags(&self, s: &mut Scanner<'a>, path: &str, place: Place, out: &mut Vec<Issue>) -> Span {
         let text = self.text;
         let kind = s.peek();
-        if kind != Kind::Array {
-            let span = s.skip();
-            out.push(self.issue(
-                span.clone(),
-                Some(cell),
-                format!(
-                    "`metadata.tags` must be a list of strings, not {}",
-                    kind.describe()
-                ),
-                ALWAYS,
-            ));
-            return span;
-        }
         let mut seen: Vec<Cow<'a, str>> = Vec::new();
         let mut problems = Vec::new();
         let span = s.array(|s, _| {
@@ -691,305 +719,96 @@ impl<'a> Validator<'a> {
                 seen.push(tag);
             }
         });
-        for (span, message) in problems {
-            out.push(self.issue(span, Some(cell), message, ALWAYS));
-        }
-        span.unwrap_or_else(|span| span)
-    }
-
-    fn execution(&self, s: &mut Scanner<'a>, cell: usize, out: &mut Vec<Issue>) -> Span {
-        let text = self.text;
-        let cond = Cond {
-            min_minor: 4,
-            cells: CODE,
-            ..ALWAYS
-        };
-        let kind = s.peek();
-        let mut problems = Vec::new();
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let value = s.skip();
-            // patternProperties `^.*$`: every key without an inner line break.
-            if kind != Kind::String && !without_final_newline(&key).contains('\n') {
-                problems.push((
-                    value,
+        let span = match span {
+            Ok(span) => span,
+            Err(span) => {
+                out.push(self.issue(
+                    span.clone(),
+                    place,
                     format!(
-                        "`metadata.execution.{key}` must be a string, not {}",
+                        "`{path}` must be a list of strings, not {}",
                         kind.describe()
                     ),
                 ));
+                return span;
             }
+        };
+        for (span, message) in problems {
+            out.push(self.issue(span, place, message));
+        }
+        span
+    }
+
+    /// `#/definitions/cell_id`.
+    fn cell_id(&self, s: &mut Scanner<'a>, place: Place, out: &mut Vec<Issue>) -> Span {
+        let kind = s.peek();
+        let span = s.skip();
+        if kind != Kind::String {
+            out.push(self.issue(
+                span.clone(),
+                place,
+                format!("the cell `id` must be a string, not {}", kind.describe()),
+            ));
+        } else if !valid_cell_id(&decode(self.text, &span).unwrap_or_default()) {
+            out.push(self.issue(
+                span.clone(),
+                place,
+                format!(
+                    "the cell id {} must be 1 to 64 characters from `a-z A-Z 0-9 - _`",
+                    &self.text[span.clone()]
+                ),
+            ));
+        }
+        span
+    }
+
+    /// `#/definitions/misc/mimebundle`: values are text, except for JSON mime types.
+    fn mimebundle(
+        &self,
+        s: &mut Scanner<'a>,
+        what: What<'_>,
+        place: Place,
+        out: &mut Vec<Issue>,
+    ) -> Span {
+        let text = self.text;
+        let start = s.peek();
+        let strict = self.strict;
+        let mut found: Vec<(Cow<'a, str>, Vec<Issue>)> = Vec::new();
+        let span = s.object(|s, key_span| {
+            let key = decode(text, &key_span).unwrap_or_default();
+            let mut issues = Vec::new();
+            // In a newer minor version `additionalProperties` is relaxed: nbformat replaces
+            // the value schema by `true`.
+            if strict && !is_multiline_json_mime(&key) {
+                self.multiline(s, What::Data(&key), place, &mut issues);
+            }
+            found.push((key, issues));
         });
         match span {
             Ok(span) => {
-                for (value, message) in problems {
-                    out.push(self.issue(value, Some(cell), message, cond));
-                }
+                keep_last(&mut found, |(key, _)| key);
+                out.extend(found.into_iter().flat_map(|(_, issues)| issues));
                 span
             }
             Err(span) => {
                 out.push(self.issue(
                     span.clone(),
-                    Some(cell),
-                    format!(
-                        "`metadata.execution` must be an object, not {}",
-                        kind.describe()
-                    ),
-                    cond,
+                    place,
+                    format!("{what} must be an object, not {}", start.describe()),
                 ));
                 span
             }
         }
     }
 
-    fn cell(&self, s: &mut Scanner<'a>, cell: usize, out: &mut Vec<Issue>) {
-        let text = self.text;
-        let start_kind = s.peek();
-        let c = Some(cell);
-        let mut keyed = Keyed::default();
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let mut issues = Vec::new();
-            let value = match key.as_ref() {
-                "source" => self.multiline(s, format_args!("`source`"), c, ALWAYS, &mut issues),
-                "metadata" => self.cell_metadata(s, cell, &mut issues),
-                "outputs" => {
-                    let kind = s.peek();
-                    let span = s.array(|s, index| self.output(s, cell, index, &mut issues));
-                    match span {
-                        Ok(span) => span,
-                        Err(span) => {
-                            issues.push(self.issue(
-                                span.clone(),
-                                c,
-                                format!("`outputs` must be a list, not {}", kind.describe()),
-                                ALWAYS,
-                            ));
-                            span
-                        }
-                    }
-                }
-                "execution_count" => self.count(s, format_args!("`execution_count`"), c, &mut issues),
-                "attachments" => self.attachments(s, cell, &mut issues),
-                "id" => {
-                    let (span, kind) = self.expect(
-                        s,
-                        &[Kind::String],
-                        format_args!("the cell `id` must be a string"),
-                        c,
-                        ALWAYS,
-                        &mut issues,
-                    );
-                    if kind == Kind::String {
-                        let id = decode(text, &span).unwrap_or_default();
-                        if !valid_cell_id(&id) {
-                            issues.push(self.issue(
-                                span.clone(),
-                                c,
-                                format!(
-                                    "the cell id {} must be 1 to 64 characters from `a-z A-Z 0-9 - _`",
-                                    &text[span.clone()]
-                                ),
-                                ALWAYS,
-                            ));
-                        }
-                    }
-                    span
-                }
-                _ => s.skip(),
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
-        });
-        let span = match span {
-            Ok(span) => span,
-            Err(bad) => {
-                out.push(self.issue(
-                    bad,
-                    c,
-                    format!("a cell must be an object, not {}", start_kind.describe()),
-                    ALWAYS,
-                ));
-                return;
-            }
-        };
-        let cell_type_entry = keyed.get("cell_type");
-        let cell_type = cell_type_entry
-            .filter(|e| e.kind == Kind::String)
-            .and_then(|e| decode(text, &e.value));
-        let (mask, name, allowed, required): (u8, &'static str, &[&str], &[&str]) = match cell_type
-            .as_deref()
-        {
-            Some("code") => (
-                CODE,
-                "code",
-                &[
-                    "cell_type",
-                    "metadata",
-                    "source",
-                    "outputs",
-                    "execution_count",
-                    "id",
-                ],
-                &[
-                    "cell_type",
-                    "metadata",
-                    "source",
-                    "outputs",
-                    "execution_count",
-                ],
-            ),
-            Some("markdown") => (
-                MARKDOWN,
-                "markdown",
-                &["cell_type", "metadata", "source", "attachments", "id"],
-                &["cell_type", "metadata", "source"],
-            ),
-            Some("raw") => (
-                RAW,
-                "raw",
-                &["cell_type", "metadata", "source", "attachments", "id"],
-                &["cell_type", "metadata", "source"],
-            ),
-            other => {
-                // nbformat accepts unknown cell types only from a newer minor version, as
-                // objects with `cell_type` and a `metadata` object (anything else goes).
-                match cell_type_entry {
-                        None => out.push(self.issue(
-                            span.clone(),
-                            c,
-                            "the cell has no `cell_type`".to_owned(),
-                            ALWAYS,
-                        )),
-                        Some(entry) => out.push(self.issue(
-                            entry.value.clone(),
-                            c,
-                            match other {
-                                Some(other) => format!(
-                                    "unknown `cell_type` \"{other}\"; expected `code`, `markdown` or `raw`"
-                                ),
-                                None => "`cell_type` must be a string".to_owned(),
-                            },
-                            STRICT,
-                        )),
-                    }
-                match keyed.get("metadata") {
-                    None => out.push(self.issue(
-                        span,
-                        c,
-                        "the cell has no `metadata`".to_owned(),
-                        ALWAYS,
-                    )),
-                    Some(_) => {
-                        let entry = keyed
-                            .entries
-                            .into_iter()
-                            .find(|e| e.key == "metadata")
-                            .expect("checked");
-                        out.extend(
-                            entry
-                                .issues
-                                .into_iter()
-                                .filter(|issue| issue.cond.cells & UNKNOWN != 0),
-                        );
-                    }
-                }
-                return;
-            }
-        };
-        for key in required {
-            if keyed.get(key).is_none() {
-                out.push(self.issue(
-                    span.clone(),
-                    c,
-                    format!("the {name} cell has no `{key}`"),
-                    ALWAYS,
-                ));
-            }
-        }
-        let mut tolerated_keys = Vec::new();
-        let mut tolerated_indexes = Vec::new();
-        for (index, entry) in keyed.entries.iter().enumerate() {
-            if entry.key == "id" {
-                // Allowed from 4.5 on; before that, reported once for the notebook.
-                out.push(Issue {
-                    span: entry.key_span.start..entry.value.end,
-                    cell: c,
-                    message: String::new(),
-                    cond: STRICT,
-                    kind: IssueKind::IdTooEarly,
-                });
-            } else if !allowed.contains(&entry.key.as_ref()) {
-                if mask != CODE && matches!(entry.key.as_ref(), "execution_count" | "outputs") {
-                    tolerated_keys.push(entry.key.to_string());
-                    tolerated_indexes.push(index);
-                } else {
-                    out.push(self.issue(
-                        entry.key_span.start..entry.value.end,
-                        c,
-                        format!("unexpected key `{}` in a {name} cell", entry.key),
-                        STRICT,
-                    ));
-                }
-            }
-        }
-        if !tolerated_keys.is_empty() {
-            // The fix removes the keys from the cell object, keeping the layout.
-            let entries = object_entries(text, &span).unwrap_or_default();
-            let remove: Vec<usize> = entries
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| tolerated_keys.iter().any(|k| k == e.key.as_ref()))
-                .map(|(i, _)| i)
-                .collect();
-            let edits = removal_edits(text, &span, &entry_spans(&entries), &remove);
-            let first = &keyed.entries[tolerated_indexes[0]];
-            let last = &keyed.entries[*tolerated_indexes.last().expect("not empty")];
-            out.push(Issue {
-                span: first.key_span.start..last.value.end,
-                cell: c,
-                message: String::new(),
-                cond: STRICT,
-                kind: IssueKind::Tolerated {
-                    cell_type: name,
-                    keys: tolerated_keys,
-                    edits,
-                },
-            });
-        }
-        for entry in keyed.entries {
-            if entry.key != "id" && allowed.contains(&entry.key.as_ref()) {
-                out.extend(
-                    entry
-                        .issues
-                        .into_iter()
-                        .filter(|issue| issue.cond.cells & mask != 0),
-                );
-            } else if entry.key == "id" {
-                out.extend(entry.issues);
-            }
-        }
-    }
-
-    fn attachments(&self, s: &mut Scanner<'a>, cell: usize, out: &mut Vec<Issue>) -> Span {
+    /// `#/definitions/misc/attachments`: an object of mimebundles.
+    fn attachments(&self, s: &mut Scanner<'a>, place: Place, out: &mut Vec<Issue>) -> Span {
         let kind = s.peek();
         let text = self.text;
         let mut issues = Vec::new();
         let span = s.object(|s, key_span| {
             let name = decode(text, &key_span).unwrap_or_default();
-            self.mimebundle(
-                s,
-                format_args!("attachment \"{name}\""),
-                Some(cell),
-                &mut issues,
-            );
+            self.mimebundle(s, What::Attachment(&name), place, &mut issues);
         });
         match span {
             Ok(span) => {
@@ -999,339 +818,332 @@ impl<'a> Validator<'a> {
             Err(span) => {
                 out.push(self.issue(
                     span.clone(),
-                    Some(cell),
+                    place,
                     format!("`attachments` must be an object, not {}", kind.describe()),
-                    ALWAYS,
                 ));
                 span
             }
         }
     }
 
-    fn notebook_metadata(&self, s: &mut Scanner<'a>, out: &mut Vec<Issue>) -> Span {
-        let text = self.text;
-        let kind = s.peek();
-        let mut keyed = Keyed::default();
-        let span = s.object(|s, key_span| {
-            let key = decode(text, &key_span).unwrap_or_default();
-            let kind = s.peek();
-            let mut issues = Vec::new();
-            let value = match key.as_ref() {
-                "kernelspec" => self.named_object(
-                    s,
-                    "metadata.kernelspec",
-                    &["name", "display_name"],
-                    &["name", "display_name"],
-                    &mut issues,
-                ),
-                "language_info" => self.named_object(
-                    s,
-                    "metadata.language_info",
-                    &["name"],
-                    &["name", "file_extension", "mimetype", "pygments_lexer"],
-                    &mut issues,
-                ),
-                "title" => {
-                    self.expect(
-                        s,
-                        &[Kind::String],
-                        format_args!("`metadata.title` must be a string"),
-                        None,
-                        Cond {
-                            min_minor: 2,
-                            ..ALWAYS
-                        },
-                        &mut issues,
-                    )
-                    .0
-                }
-                "authors" => {
-                    self.expect(
-                        s,
-                        &[Kind::Array],
-                        format_args!("`metadata.authors` must be a list"),
-                        None,
-                        Cond {
-                            min_minor: 2,
-                            ..ALWAYS
-                        },
-                        &mut issues,
-                    )
-                    .0
-                }
-                // `orig_nbformat` is dropped by nbformat's reader before validation.
-                _ => s.skip(),
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
-        });
-        match span {
-            Ok(span) => {
-                out.extend(keyed.entries.into_iter().flat_map(|e| e.issues));
-                span
-            }
-            Err(span) => {
-                out.push(self.issue(
-                    span.clone(),
-                    None,
-                    format!(
-                        "the notebook `metadata` must be an object, not {}",
-                        kind.describe()
-                    ),
-                    ALWAYS,
-                ));
-                span
-            }
-        }
-    }
-
-    /// `kernelspec` / `language_info`: an object with `required` keys and string-typed keys
-    /// (`codemirror_mode` of `language_info` may also be an object).
-    fn named_object(
+    /// An object whose values are strings under every key matching `^.*$` (`patternProperties`).
+    fn string_values(
         &self,
         s: &mut Scanner<'a>,
-        what: &str,
-        required: &[&str],
-        strings: &[&str],
+        path: &str,
+        place: Place,
         out: &mut Vec<Issue>,
     ) -> Span {
         let text = self.text;
         let kind = s.peek();
-        let mut keyed = Keyed::default();
+        let mut problems = Vec::new();
         let span = s.object(|s, key_span| {
             let key = decode(text, &key_span).unwrap_or_default();
             let kind = s.peek();
-            let mut issues = Vec::new();
-            let value = if strings.contains(&key.as_ref()) {
-                self.expect(
-                    s,
-                    &[Kind::String],
-                    format_args!("`{what}.{key}` must be a string"),
-                    None,
-                    ALWAYS,
-                    &mut issues,
-                )
-                .0
-            } else if key == "codemirror_mode" && what.ends_with("language_info") {
-                self.expect(
-                    s,
-                    &[Kind::String, Kind::Object],
-                    format_args!("`{what}.codemirror_mode` must be a string or an object"),
-                    None,
-                    ALWAYS,
-                    &mut issues,
-                )
-                .0
-            } else {
-                s.skip()
-            };
-            keyed.push(KeyedEntry {
-                key,
-                key_span,
-                value,
-                kind,
-                issues,
-            });
+            let value = s.skip();
+            // `^.*$`: every key without an inner line break.
+            if kind != Kind::String && !without_final_newline(&key).contains('\n') {
+                problems.push((
+                    value,
+                    format!("`{path}.{key}` must be a string, not {}", kind.describe()),
+                ));
+            }
         });
-        let span = match span {
-            Ok(span) => span,
+        match span {
+            Ok(span) => {
+                for (value, message) in problems {
+                    out.push(self.issue(value, place, message));
+                }
+                span
+            }
             Err(span) => {
                 out.push(self.issue(
                     span.clone(),
-                    None,
-                    format!("`{what}` must be an object, not {}", kind.describe()),
-                    ALWAYS,
+                    place,
+                    format!("`{path}` must be an object, not {}", kind.describe()),
                 ));
-                return span;
+                span
+            }
+        }
+    }
+
+    /// The decoded string value of `key`, when it is a string.
+    fn discriminator(&self, walked: &Walked<'a>, key: &str) -> Option<Cow<'a, str>> {
+        walked
+            .get(key)
+            .filter(|e| e.kind == Kind::String)
+            .and_then(|e| decode(self.text, &e.value))
+    }
+
+    /// One entry of `cells`: its definition is chosen by `cell_type` (the schema's `oneOf`).
+    fn cell(&self, s: &mut Scanner<'a>, index: usize, out: &mut Vec<Issue>) {
+        let place = Place::Cell(index);
+        let walked = match self.walk(s, Candidates::Merged(&self.cell_keys), place, "") {
+            Ok(walked) => walked,
+            Err((span, kind)) => {
+                out.push(self.issue(
+                    span,
+                    place,
+                    format!("a cell must be an object, not {}", kind.describe()),
+                ));
+                return;
             }
         };
-        for key in required {
-            if keyed.get(key).is_none() {
+        let cell_type = self.discriminator(&walked, "cell_type");
+        let definition = cell_type
+            .as_deref()
+            .and_then(|name| schema::by_discriminator(schema::CELLS, "cell_type", name));
+        let Some(definition) = definition else {
+            // An unknown cell type is allowed only from a newer minor version on, as an object
+            // with `cell_type` and a `metadata` object (anything else goes).
+            if self.strict
+                && let Some(entry) = walked.get("cell_type")
+            {
+                let message = match &cell_type {
+                    Some(other) => format!(
+                        "unknown `cell_type` \"{other}\"; expected `code`, `markdown` or `raw`"
+                    ),
+                    None => "`cell_type` must be a string".to_owned(),
+                };
+                out.push(self.issue(entry.value.clone(), place, message));
+            }
+            self.object(
+                &schema::UNRECOGNIZED_CELL,
+                walked,
+                place,
+                "",
+                What::Cell(None),
+                out,
+            );
+            return;
+        };
+        let name = cell_type.unwrap_or_default();
+        let span = walked.span.clone();
+        let unknown = self.object(definition, walked, place, "", What::Cell(Some(&name)), out);
+        if !self.strict || unknown.is_empty() {
+            return;
+        }
+        let mut tolerated: Vec<&Entry<'a>> = Vec::new();
+        for entry in &unknown {
+            if entry.key == "id" {
+                // Allowed from 4.5 on; before that, reported once for the notebook.
+                out.push(Issue {
+                    span: entry.key_span.start..entry.value.end,
+                    cell: Some(index),
+                    message: String::new(),
+                    kind: IssueKind::IdTooEarly,
+                });
+            } else if name != "code" && matches!(entry.key.as_ref(), "execution_count" | "outputs")
+            {
+                tolerated.push(entry);
+            } else {
                 out.push(self.issue(
-                    span.clone(),
-                    None,
-                    format!("`{what}` has no `{key}`"),
-                    ALWAYS,
+                    entry.key_span.start..entry.value.end,
+                    place,
+                    format!("unexpected key `{}` in a {name} cell", entry.key),
                 ));
             }
         }
-        out.extend(keyed.entries.into_iter().flat_map(|e| e.issues));
-        span
+        if let (Some(first), Some(last)) = (tolerated.first(), tolerated.last()) {
+            // The fix removes the keys from the cell object, keeping the layout.
+            let keys: Vec<String> = tolerated.iter().map(|e| e.key.to_string()).collect();
+            let entries = object_entries(self.text, &span).unwrap_or_default();
+            let remove: Vec<usize> = entries
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| keys.iter().any(|k| k == e.key.as_ref()))
+                .map(|(i, _)| i)
+                .collect();
+            let edits = removal_edits(self.text, &span, &entry_spans(&entries), &remove);
+            out.push(Issue {
+                span: first.key_span.start..last.value.end,
+                cell: Some(index),
+                message: String::new(),
+                kind: IssueKind::Tolerated {
+                    cell_type: name.into_owned(),
+                    keys,
+                    edits,
+                },
+            });
+        }
+    }
+
+    /// One entry of a code cell's `outputs`: its definition is chosen by `output_type`.
+    fn output(&self, s: &mut Scanner<'a>, cell: usize, index: usize, out: &mut Vec<Issue>) {
+        let place = Place::Output { cell, index };
+        let noun = What::Output(index, None);
+        let walked = match self.walk(s, Candidates::Merged(&self.output_keys), place, "") {
+            Ok(walked) => walked,
+            Err((span, kind)) => {
+                out.push(self.issue(
+                    span,
+                    place,
+                    format!("{noun} must be an object, not {}", kind.describe()),
+                ));
+                return;
+            }
+        };
+        let output_type = self.discriminator(&walked, "output_type");
+        let definition = output_type
+            .as_deref()
+            .and_then(|name| schema::by_discriminator(schema::OUTPUTS, "output_type", name));
+        let Some(definition) = definition else {
+            // Unknown output types are allowed from a newer minor version on, as long as there
+            // is an `output_type`; nothing else of them is checked.
+            if self.strict
+                && let Some(entry) = walked.get("output_type")
+            {
+                let message = match &output_type {
+                    Some(name) => format!(
+                        "{noun} has `output_type` \"{name}\"; expected `stream`, `display_data`, `execute_result` or `error`"
+                    ),
+                    None => format!("`output_type` of {noun} must be a string"),
+                };
+                out.push(self.issue(entry.value.clone(), place, message));
+            } else if walked.get("output_type").is_none() {
+                out.push(self.issue(
+                    walked.span.clone(),
+                    place,
+                    format!("{noun} has no `output_type`"),
+                ));
+            }
+            return;
+        };
+        let output_type = output_type.unwrap_or_default();
+        let unknown = self.object(
+            definition,
+            walked,
+            place,
+            "",
+            What::Output(index, Some(&output_type)),
+            out,
+        );
+        if self.strict {
+            for entry in unknown {
+                out.push(self.issue(
+                    entry.key_span.start..entry.value.end,
+                    place,
+                    format!(
+                        "unexpected key `{}` in {}",
+                        entry.key,
+                        What::Output(index, Some(&output_type))
+                    ),
+                ));
+            }
+        }
     }
 }
 
-/// The problems of a notebook, with the version they were judged against.
+/// The problems of a notebook, judged against the schema of its `nbformat_minor`.
 fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let validator = Validator { text };
-    // Values the validator does not look into (widget state in the metadata, ...) are jumped
-    // over when their span is known.
-    let mut s = Scanner::with_jumps(text, bom, jumps);
-    let mut keyed = Keyed::default();
-    let mut issues = Vec::new();
-    let top = s.object(|s, key_span| {
-        let key = decode(text, &key_span).unwrap_or_default();
-        let kind = s.peek();
-        let mut entry_issues = Vec::new();
-        let value = match key.as_ref() {
-            "cells" => {
-                let kind = s.peek();
-                match s.array(|s, index| validator.cell(s, index, &mut entry_issues)) {
-                    Ok(span) => span,
-                    Err(span) => {
-                        entry_issues.push(validator.issue(
-                            span.clone(),
-                            None,
-                            format!("`cells` must be a list, not {}", kind.describe()),
-                            ALWAYS,
-                        ));
-                        span
-                    }
-                }
-            }
-            "metadata" => validator.notebook_metadata(s, &mut entry_issues),
-            _ => s.skip(),
-        };
-        keyed.push(KeyedEntry {
-            key,
-            key_span,
-            value,
-            kind,
-            issues: entry_issues,
-        });
-    });
+    // The top level first, with every value jumped over, to learn the version.
+    let first = Validator::new(text, jumps, schema::NEWEST_MINOR);
+    let top = first.walk(
+        &mut first.scanner(bom),
+        Candidates::None,
+        Place::Notebook,
+        "",
+    );
     let Ok(top) = top else {
-        return vec![validator.issue(
+        return vec![first.issue(
             bom..text.len(),
-            None,
+            Place::Notebook,
             "a notebook must be a JSON object".to_owned(),
-            ALWAYS,
         )];
     };
-    let head = top.start..top.start + 1;
+    let head = top.span.start..top.span.start + 1;
 
-    // The version decides which problems count.
-    let major = keyed.get("nbformat");
-    match major {
+    // The version decides which schema applies.
+    match top.get("nbformat") {
         None => {
-            return vec![validator.issue(
+            return vec![first.issue(
                 head,
-                None,
+                Place::Notebook,
                 "the notebook has no `nbformat` (nbformat reads it as version 1, which has no schema)"
                     .to_owned(),
-                ALWAYS,
             )];
         }
         Some(entry) if entry.kind != Kind::Integer || &text[entry.value.clone()] != "4" => {
-            return vec![validator.issue(
+            return vec![first.issue(
                 entry.value.clone(),
-                None,
+                Place::Notebook,
                 format!(
                     "`nbformat` is {}; only the integer 4 has a schema",
                     &text[entry.value.clone()]
                 ),
-                ALWAYS,
             )];
         }
         Some(_) => {}
     }
-    let minor = match keyed.get("nbformat_minor") {
-        None => {
-            issues.push(validator.issue(
-                head.clone(),
-                None,
-                "the notebook has no `nbformat_minor`".to_owned(),
-                ALWAYS,
-            ));
-            5
-        }
+    let mut issues = Vec::new();
+    let minor_span = top.get("nbformat_minor").map(|e| e.value.clone());
+    let minor = match top.get("nbformat_minor") {
+        // Reported as a missing required key below; checked like the newest.
+        None => schema::NEWEST_MINOR,
         Some(entry) => {
             let raw = &text[entry.value.clone()];
             match raw.parse::<u64>() {
                 Ok(minor) if entry.kind == Kind::Integer => minor,
                 _ if entry.kind == Kind::Integer && raw.starts_with('-') => {
-                    return vec![validator.issue(
+                    return vec![first.issue(
                         entry.value.clone(),
-                        None,
+                        Place::Notebook,
                         format!(
                             "`nbformat_minor` is {raw}; no schema has a negative minor version"
                         ),
-                        ALWAYS,
                     )];
                 }
                 _ if entry.kind == Kind::Integer => u64::MAX,
                 _ => {
-                    issues.push(validator.issue(
+                    issues.push(first.issue(
                         entry.value.clone(),
-                        None,
+                        Place::Notebook,
                         format!("`nbformat_minor` must be an integer, not {raw}"),
-                        ALWAYS,
                     ));
-                    5
+                    schema::NEWEST_MINOR
                 }
             }
         }
     };
-    for required in ["cells", "metadata"] {
-        if keyed.get(required).is_none() {
-            issues.push(validator.issue(
-                head.clone(),
-                None,
-                format!("the notebook has no `{required}`"),
-                ALWAYS,
-            ));
-        }
-    }
-    let minor_span = keyed
-        .get("nbformat_minor")
-        .map_or(head.clone(), |e| e.value.clone());
-    for entry in keyed.entries {
-        if matches!(
-            entry.key.as_ref(),
-            "cells" | "metadata" | "nbformat" | "nbformat_minor"
-        ) {
-            issues.extend(entry.issues);
-        } else {
+    let validator = Validator::new(text, jumps, minor);
+    let unknown = validator.object(
+        &schema::NOTEBOOK,
+        top,
+        Place::Notebook,
+        "",
+        What::Notebook,
+        &mut issues,
+    );
+    if validator.strict {
+        for entry in unknown {
             issues.push(validator.issue(
                 entry.key_span.start..entry.value.end,
-                None,
+                Place::Notebook,
                 format!("unexpected top-level key `{}`", entry.key),
-                STRICT,
             ));
         }
     }
-    let future = minor > 5;
-    let mut kept: Vec<Issue> = issues
-        .into_iter()
-        .filter(|issue| issue.cond.min_minor <= minor && !(issue.cond.strict && future))
-        .collect();
     // Cell ids before 4.5: one finding for the notebook.
-    let ids_too_early: Vec<usize> = kept
+    let ids_too_early = issues
         .iter()
         .filter(|issue| matches!(issue.kind, IssueKind::IdTooEarly))
-        .filter_map(|issue| issue.cell)
-        .collect();
-    kept.retain(|issue| !matches!(issue.kind, IssueKind::IdTooEarly));
-    if minor < 5 && !ids_too_early.is_empty() {
-        let count = ids_too_early.len();
-        kept.push(Issue {
-            span: minor_span,
+        .count();
+    issues.retain(|issue| !matches!(issue.kind, IssueKind::IdTooEarly));
+    if ids_too_early > 0 {
+        let count = ids_too_early;
+        issues.push(Issue {
+            span: minor_span.unwrap_or(head),
             cell: None,
             message: format!(
                 "nbformat 4.{minor} does not allow cell ids, but {count} cell{} {} one (Colab writes them; Jupyter ignores them): set `nbformat_minor` to 5 to keep them",
                 if count == 1 { "" } else { "s" },
                 if count == 1 { "has" } else { "have" },
             ),
-            cond: ALWAYS,
             kind: IssueKind::Plain,
         });
     }
-    kept
+    issues
 }
 
 impl Rule for InvalidNotebook {

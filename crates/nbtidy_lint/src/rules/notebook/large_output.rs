@@ -5,7 +5,7 @@ use nbtidy_notebook::CellType;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Kind, Scanner, array_elements, decode, object_entries};
+use nbtidy_notebook::scan::{Kind, Scanner, array_elements, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -83,15 +83,17 @@ fn string_len(text: &str, span: &nbtidy_notebook::Span) -> usize {
 
 /// Decoded length of a string or list of strings (other values: their JSON text).
 fn text_len(text: &str, span: &nbtidy_notebook::Span) -> usize {
-    match Scanner::new(text, span.start).peek() {
+    match Scanner::trusted(text, span.start).peek() {
         Kind::String => string_len(text, span),
         Kind::Array => array_elements(text, span).map_or(span.len(), |elements| {
             elements
                 .iter()
-                .map(|element| match Scanner::new(text, element.start).peek() {
-                    Kind::String => string_len(text, element),
-                    _ => element.len(),
-                })
+                .map(
+                    |element| match Scanner::trusted(text, element.start).peek() {
+                        Kind::String => string_len(text, element),
+                        _ => element.len(),
+                    },
+                )
                 .sum()
         }),
         _ => span.len(),

@@ -7,7 +7,8 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Entry, decode, new_cell_id, object_entries};
+use crate::rules::json_util::new_cell_id;
+use nbtidy_notebook::scan::{Entry, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does

@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{Kind, Scanner, object_entries};
+use nbtidy_notebook::scan::{Kind, Scanner, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -80,7 +80,7 @@ impl Rule for MissingKernelspec {
             .iter()
             .rev()
             .find(|entry| entry.key == "name")
-            .is_some_and(|name| Scanner::new(text, name.value.start).peek() == Kind::String);
+            .is_some_and(|name| Scanner::trusted(text, name.value.start).peek() == Kind::String);
         if !has_name {
             out.push(context.diagnostic(
                 &Self::META,

@@ -6,7 +6,8 @@ use nbtidy_notebook::Span;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{entry_spans, object_entries, removal_edits};
+use crate::rules::json_util::{entry_spans, removal_edits};
+use nbtidy_notebook::scan::object_entries;
 
 crate::declare_rule! {
     /// ## What it does

@@ -9,9 +9,8 @@ use nbtidy_safe_text::{Secret, find_secrets, may_hold_secret};
 use crate::context::{Context, text_range};
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::{
-    Kind, Scanner, array_elements, decode, multiline_text, object_entries,
-};
+use crate::rules::json_util::multiline_text;
+use nbtidy_notebook::scan::{Kind, Scanner, array_elements, decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -106,7 +105,7 @@ fn output_texts<'a>(text: &'a str, output: &Span) -> Vec<Cow<'a, str>> {
                     if is_binary_mime(&mime.key) {
                         continue;
                     }
-                    match Scanner::new(text, mime.value.start).peek() {
+                    match Scanner::trusted(text, mime.value.start).peek() {
                         Kind::String | Kind::Array => {
                             if let Some(decoded) = multiline_text(text, &mime.value) {
                                 out.push(decoded);

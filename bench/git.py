@@ -79,7 +79,13 @@ def venv() -> Path | None:
 
 
 def write(path: Path, notebook: dict) -> None:
-    """Jupyter's layout: 1-space indentation, sorted keys, raw UTF-8, final newline."""
+    """Jupyter's layout: 1-space indentation, sorted keys, raw UTF-8, final newline (or, for a
+    notebook marked `_layout: crlf2`, 2 spaces and CRLF line endings)."""
+    if notebook.get("_layout") == "crlf2":
+        notebook = {k: v for k, v in notebook.items() if k != "_layout"}
+        text_ = json.dumps(notebook, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        path.write_bytes(text_.replace("\n", "\r\n").encode())
+        return
     path.write_text(json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
@@ -179,7 +185,17 @@ def scenarios(base: dict) -> list[tuple[str, dict, dict, list[str] | None]]:
     exp[b:b] = ["ours at b", "theirs at b"]
     out.append(("both add a cell at one place", ours, theirs, exp))
 
-    # 7. The same edit on both sides.
+    # 7. Different cells edited, ours in another layout (2 spaces, CRLF): is it kept?
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["cells"][a]["source"] = lines(src[a] + "\n# ours")
+    theirs["cells"][c]["source"] = lines(src[c] + "\n# theirs")
+    ours["_layout"] = "crlf2"
+    exp = list(src)
+    exp[a] += "\n# ours"
+    exp[c] += "\n# theirs"
+    out.append(("different cells, ours 2-space CRLF", ours, theirs, exp))
+
+    # 8. The same edit on both sides.
     ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
     for side in (ours, theirs):
         side["cells"][a]["source"] = lines(src[a] + "\n# same")
@@ -189,9 +205,13 @@ def scenarios(base: dict) -> list[tuple[str, dict, dict, list[str] | None]]:
     return out
 
 
-def judge(merged: Path, expected: list[str] | None, code: int) -> dict:
-    raw = merged.read_text(errors="replace")
+def judge(merged: Path, expected: list[str] | None, code: int, ours: Path | None = None) -> dict:
+    raw = merged.read_bytes().decode(errors="replace")
     result = {"exit": code}
+    if ours is not None:
+        mine = ours.read_bytes().decode(errors="replace")
+        second = lambda t: t.split("\n")[1][:4] if "\n" in t else ""
+        result["layout"] = ("\r\n" in raw) == ("\r\n" in mine) and second(raw) == second(mine)
     try:
         nb = json.loads(raw)
         got = [text(c) for c in nb["cells"]]
@@ -226,8 +246,8 @@ def merge_with(tool: str, tools: dict, base: Path, ours: Path, theirs: Path, out
 
 
 def merge_scenarios(tools: dict) -> list[str]:
-    rows = ["| notebook | scenario | tool | merged automatically | valid JSON | cells as expected | cells lost | cells duplicated | wall |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| notebook | scenario | tool | merged automatically | valid JSON | cells as expected | cells lost | cells duplicated | ours' layout kept | wall |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
     for name in (WITH_IDS, WITHOUT_IDS):
         base = json.loads((CORPUS / name).read_text())
         d = WORK / "scenarios"
@@ -240,12 +260,12 @@ def merge_scenarios(tools: dict) -> list[str]:
                 if tool == "nbdime" and "bin" not in tools:
                     continue
                 wall, code = merge_with(tool, tools, d / "base.ipynb", d / "ours.ipynb", d / "theirs.ipynb", d / "out.ipynb")
-                r = judge(d / "out.ipynb", expected, code)
+                r = judge(d / "out.ipynb", expected, code, d / "ours.ipynb")
                 short = "with ids" if name == WITH_IDS else "no ids"
                 exp = "conflict expected" if expected is None else ("yes" if r.get("as_expected") else "**no**")
                 rows.append(
                     f"| {short} | {scenario} | {tool} | {'yes' if r['auto'] else 'no'} | {'yes' if r['json'] else '**no**'} "
-                    f"| {exp} | {r.get('lost', '-')} | {r.get('dup', '-')} | {wall * 1000:.0f} ms |"
+                    f"| {exp} | {r.get('lost', '-')} | {r.get('dup', '-')} | {'yes' if r.get('layout') else '**no**'} | {wall * 1000:.0f} ms |"
                 )
     return rows
 

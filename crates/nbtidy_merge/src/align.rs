@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 /// What alignment sees of a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -34,7 +34,7 @@ const SAME_CELL: f32 = 0.5;
 /// For each cell of `side`, the base cell it is, by content.
 pub(crate) fn by_content(base: &[CellKey<'_>], side: &[CellKey<'_>]) -> Vec<Option<usize>> {
     let mut matched = vec![None; side.len()];
-    for op in capture_diff_slices(Algorithm::Myers, base, side) {
+    for op in capture_diff_slices_deadline(Algorithm::Myers, base, side, Some(crate::deadline())) {
         let (tag, old, new) = op.as_tag_tuple();
         match tag {
             DiffTag::Equal => {
@@ -90,6 +90,7 @@ fn similarity(a: &str, b: &str) -> f32 {
     }
     similar::TextDiff::configure()
         .algorithm(Algorithm::Myers)
+        .deadline(crate::deadline())
         .diff_lines(a, b)
         .ratio()
 }

@@ -130,6 +130,13 @@ pub enum MergeError {
     Internal(String),
 }
 
+/// When a diff (of cells, or of a cell's lines) must stop refining: past it, `similar` returns
+/// a coarser but still correct diff (bigger changed regions), so pathological inputs cannot make
+/// a merge take quadratic time.
+pub(crate) fn deadline() -> std::time::Instant {
+    std::time::Instant::now() + std::time::Duration::from_millis(500)
+}
+
 /// Cell metadata keys that record run or view state: they never conflict (NB012's keys).
 const QUIET_CELL_KEYS: [&str; 4] = ["ExecuteTime", "execution", "collapsed", "scrolled"];
 /// Notebook metadata keys that record run state.

@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use nbtidy_notebook::split_lines;
-use similar::{Algorithm, DiffTag, capture_diff_slices};
+use similar::{Algorithm, DiffTag, capture_diff_slices_deadline};
 
 /// Labels and size of conflict markers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,7 +60,7 @@ struct Hunk {
 }
 
 fn hunks(base: &[&str], side: &[&str], ours: bool) -> Vec<Hunk> {
-    capture_diff_slices(Algorithm::Myers, base, side)
+    capture_diff_slices_deadline(Algorithm::Myers, base, side, Some(crate::deadline()))
         .iter()
         .map(similar::DiffOp::as_tag_tuple)
         .filter(|(tag, _, _)| *tag != DiffTag::Equal)

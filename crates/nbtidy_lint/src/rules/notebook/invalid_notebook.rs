@@ -318,10 +318,10 @@ impl<'a> Validator<'a> {
         Scanner::with_jumps(self.text, at, self.jumps)
     }
 
-    /// Walks (consumes) the object at the scanner, whose definition is one of `candidates`: a key whose fragment
-    /// every candidate that has it agrees on is checked on the way (so that a value is read
-    /// once); the others wait for [`Validator::object`]. `Err((span, kind))` when the value is
-    /// not an object.
+    /// Walks (consumes) the object at the scanner, whose definition is one of `candidates`: a
+    /// key whose fragment every candidate that has it agrees on is checked on the way (so that a
+    /// value is read once); the others wait for [`Validator::object`] (a skip costs nothing for
+    /// the values in `jumps`). `Err((span, kind))` when the value is not an object.
     fn walk(
         &self,
         s: &mut Scanner<'a>,

@@ -168,6 +168,9 @@ struct Entry<'a> {
     /// `None`: the value's fragment depends on the definition the object turns out to be, so
     /// it is checked once that is known.
     issues: Option<Vec<Issue>>,
+    /// For a value checked later: the scanner as it was at the value (its place in the jumps
+    /// kept, so resuming costs no search).
+    resume: Option<Scanner<'a>>,
 }
 
 /// The entries of one object (the last of a repeated key wins, as in Python's `json`).
@@ -251,9 +254,9 @@ struct Validator<'a> {
     /// does (`additionalProperties` relaxed, unrecognized cells and outputs allowed).
     strict: bool,
     /// The cell definitions' keys (see [`merged`]).
-    cell_keys: KeyFragments,
+    cell_keys: &'static KeyFragments,
     /// The output definitions' keys.
-    output_keys: KeyFragments,
+    output_keys: &'static KeyFragments,
 }
 
 /// Each key of a set of definitions, with its fragment when every definition that has the key
@@ -290,18 +293,27 @@ enum Candidates<'k> {
 impl<'a> Validator<'a> {
     /// A validator for minor version `minor` (a newer one is checked like the newest, relaxed).
     fn new(text: &'a str, jumps: &'a [Span], minor: u64) -> Self {
+        /// The cell and output keys of each minor version, made once.
+        static KEYS: std::sync::OnceLock<Vec<(KeyFragments, KeyFragments)>> =
+            std::sync::OnceLock::new();
         let checked = minor.min(schema::NEWEST_MINOR);
-        let mut cells = schema::CELLS.to_vec();
-        cells.push(&schema::UNRECOGNIZED_CELL);
-        let mut outputs = schema::OUTPUTS.to_vec();
-        outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+        let keys = KEYS.get_or_init(|| {
+            let mut cells = schema::CELLS.to_vec();
+            cells.push(&schema::UNRECOGNIZED_CELL);
+            let mut outputs = schema::OUTPUTS.to_vec();
+            outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+            (0..=schema::NEWEST_MINOR)
+                .map(|minor| (merged(&cells, minor), merged(&outputs, minor)))
+                .collect()
+        });
+        let (cell_keys, output_keys) = &keys[usize::try_from(checked).unwrap_or_default()];
         Validator {
             text,
             jumps,
             minor: checked,
             strict: minor <= schema::NEWEST_MINOR,
-            cell_keys: merged(&cells, checked),
-            output_keys: merged(&outputs, checked),
+            cell_keys,
+            output_keys,
         }
     }
 
@@ -340,13 +352,16 @@ impl<'a> Validator<'a> {
                 Candidates::One(object) => object.property(&key, self.minor).map(|p| p.value),
                 Candidates::Merged(keys) => keys.get(key.as_ref()).copied().flatten(),
             };
-            let (value, issues) = match agreed {
+            let (value, issues, resume) = match agreed {
                 Some(fragment) => {
                     let mut issues = Vec::new();
                     let value = self.value(s, fragment, place, &join(path, &key), &mut issues);
-                    (value, Some(issues))
+                    (value, Some(issues), None)
                 }
-                None => (s.skip(), None),
+                None => {
+                    let resume = s.clone();
+                    (s.skip(), None, Some(resume))
+                }
             };
             entries.push(Entry {
                 key,
@@ -354,6 +369,7 @@ impl<'a> Validator<'a> {
                 value,
                 kind,
                 issues,
+                resume,
             });
         });
         let span = span.map_err(|span| (span, start_kind))?;
@@ -385,11 +401,16 @@ impl<'a> Validator<'a> {
                 unknown.push(entry);
                 continue;
             };
-            match entry.issues {
-                Some(issues) => out.extend(issues),
-                None => {
-                    let mut s = self.scanner(entry.value.start);
-                    self.value(&mut s, property.value, place, &join(path, &entry.key), out);
+            match (entry.issues, property.value) {
+                (Some(issues), _) => out.extend(issues),
+                // Nothing to check: the discriminator chose the definition; the version was
+                // checked first.
+                (None, Value::Is(_) | Value::IsNot(_) | Value::Major | Value::Minor) => {}
+                (None, fragment) => {
+                    let mut s = entry
+                        .resume
+                        .unwrap_or_else(|| self.scanner(entry.value.start));
+                    self.value(&mut s, fragment, place, &join(path, &entry.key), out);
                 }
             }
         }
@@ -878,7 +899,7 @@ impl<'a> Validator<'a> {
     /// One entry of `cells`: its definition is chosen by `cell_type` (the schema's `oneOf`).
     fn cell(&self, s: &mut Scanner<'a>, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Cell(index);
-        let walked = match self.walk(s, Candidates::Merged(&self.cell_keys), place, "") {
+        let walked = match self.walk(s, Candidates::Merged(self.cell_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(
@@ -972,7 +993,7 @@ impl<'a> Validator<'a> {
     fn output(&self, s: &mut Scanner<'a>, cell: usize, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Output { cell, index };
         let noun = What::Output(index, None);
-        let walked = match self.walk(s, Candidates::Merged(&self.output_keys), place, "") {
+        let walked = match self.walk(s, Candidates::Merged(self.output_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(

@@ -245,8 +245,10 @@ fn join<'x>(path: &str, key: &'x str) -> Cow<'x, str> {
 /// Checks a notebook's JSON against the table ([`schema`]) of one minor version.
 struct Validator<'a> {
     text: &'a str,
-    /// Containers whose spans are known (see `Context::jumps`): skipped without reading.
+    /// Values whose spans are known (see `Context::jumps`): skipped without reading.
     jumps: &'a [Span],
+    /// Lists known to hold only strings ([`nbtidy_notebook::Notebook::string_lists`]).
+    string_lists: &'a [Span],
     /// The minor version whose schema applies (a newer one is checked like the newest).
     minor: u64,
     /// The minor version is one the table knows: unknown keys, cell types and output types are
@@ -292,7 +294,7 @@ enum Candidates<'k> {
 
 impl<'a> Validator<'a> {
     /// A validator for minor version `minor` (a newer one is checked like the newest, relaxed).
-    fn new(text: &'a str, jumps: &'a [Span], minor: u64) -> Self {
+    fn new(text: &'a str, jumps: &'a [Span], string_lists: &'a [Span], minor: u64) -> Self {
         /// The cell and output keys of each minor version, made once.
         static KEYS: std::sync::OnceLock<Vec<(KeyFragments, KeyFragments)>> =
             std::sync::OnceLock::new();
@@ -310,6 +312,7 @@ impl<'a> Validator<'a> {
         Validator {
             text,
             jumps,
+            string_lists,
             minor: checked,
             strict: minor <= schema::NEWEST_MINOR,
             cell_keys,
@@ -580,6 +583,7 @@ impl<'a> Validator<'a> {
     ) -> Span {
         match s.peek() {
             Kind::String => s.string(),
+            Kind::Array if self.is_string_list(s.position()) => s.skip(),
             Kind::Array => {
                 let mut bad = None;
                 let span = s
@@ -616,6 +620,13 @@ impl<'a> Validator<'a> {
                 span
             }
         }
+    }
+
+    /// `true` when the list at `at` is known to hold only strings.
+    fn is_string_list(&self, at: usize) -> bool {
+        self.string_lists
+            .binary_search_by_key(&at, |span| span.start)
+            .is_ok()
     }
 
     /// `{"type": "array", "items": {"type": "string"}}`
@@ -1056,10 +1067,10 @@ impl<'a> Validator<'a> {
 }
 
 /// The problems of a notebook, judged against the schema of its `nbformat_minor`.
-fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
+fn validate(text: &str, jumps: &[Span], string_lists: &[Span]) -> Vec<Issue> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // The top level first, with every value jumped over, to learn the version.
-    let first = Validator::new(text, jumps, schema::NEWEST_MINOR);
+    let first = Validator::new(text, jumps, string_lists, schema::NEWEST_MINOR);
     let top = first.walk(
         &mut first.scanner(bom),
         Candidates::None,
@@ -1127,7 +1138,7 @@ fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
             }
         }
     };
-    let validator = Validator::new(text, jumps, minor);
+    let validator = Validator::new(text, jumps, string_lists, minor);
     let unknown = validator.object(
         &schema::NOTEBOOK,
         top,
@@ -1173,7 +1184,8 @@ impl Rule for InvalidNotebook {
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for issue in validate(context.notebook().text(), context.jumps()) {
+        let notebook = context.notebook();
+        for issue in validate(notebook.text(), context.jumps(), notebook.string_lists()) {
             let location = context.json_location(issue.cell, &issue.span);
             match issue.kind {
                 IssueKind::Tolerated {
@@ -1230,7 +1242,10 @@ mod tests {
     use super::*;
 
     fn messages(text: &str) -> Vec<String> {
-        validate(text, &[]).into_iter().map(|i| i.message).collect()
+        validate(text, &[], &[])
+            .into_iter()
+            .map(|i| i.message)
+            .collect()
     }
 
     const CELL: &str = r#"{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ""}"#;

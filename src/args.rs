@@ -39,10 +39,28 @@ pub enum Command {
     ///
     /// For example: `nbtidy completions bash > ~/.local/share/bash-completion/completions/nbtidy`.
     Completions(CompletionsArgs),
+    /// Run the language server (LSP over stdin/stdout) for editors.
+    ///
+    /// Serves notebook documents (every cell linted in notebook order), `.py` files and raw
+    /// `.ipynb` files opened as JSON text: diagnostics, quick fixes, fix-all, formatting and hover,
+    /// with settings from `.editorconfig` as on the command line. See docs/editors.md.
+    Server,
     /// Print the manual page (roff) for nbtidy and all its commands.
     ///
     /// For example: `nbtidy man > ~/.local/share/man/man1/nbtidy.1`, or `nbtidy man | man -l -`.
     Man,
+    /// Make git understand notebooks: a clean filter, readable diffs, a cell-aware merge driver.
+    ///
+    /// `nbtidy git install` sets them up for `*.ipynb` (see `docs/git.md`); git runs the others.
+    Git(crate::commands::git::GitArgs),
+}
+
+/// `--indent-width`: what `.editorconfig`'s `indent_size` takes as a number, with its message.
+fn parse_indent_width(text: &str) -> Result<u8, String> {
+    text.parse::<u8>()
+        .ok()
+        .filter(|width| (1..=16).contains(width))
+        .ok_or_else(|| "expected a whole number from 1 to 16".to_owned())
 }
 
 /// Formatter settings the command line can impose on top of `.editorconfig`.
@@ -53,7 +71,7 @@ pub struct OverrideArgs {
     pub line_length: Option<LineLength>,
 
     /// Width of one indentation level (1 to 16).
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=16))]
+    #[arg(long, value_name = "N", value_parser = parse_indent_width)]
     pub indent_width: Option<u8>,
 
     /// Indent with spaces or tabs.
@@ -200,6 +218,12 @@ pub struct FormatArgs {
     /// Write nothing; print a unified diff of every cell that would change (exit 1 if any).
     #[arg(long)]
     pub diff: bool,
+
+    /// Before formatting, apply the safe fixes of the selected rules, then sort imports (I001's
+    /// fix, selected or not, unless `nbtidy_rule.I001 = off`): one command for a save action.
+    /// `nbtidy_format_fix = on` does the same.
+    #[arg(long)]
+    pub fix: bool,
 
     /// Read one notebook on stdin and write the result to stdout; P picks the settings. When P
     /// ends in `.py`, stdin is the code of one cell.

@@ -18,10 +18,10 @@
 //! the rest of a diff is shown as deleted and inserted lines: still a correct unified diff, only
 //! a larger one.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use similar::algorithms::{Capture, Compact, DiffHook as _, Replace};
 use similar::{Algorithm, DiffOp, capture_diff_deadline, group_diff_ops};
 
@@ -148,7 +148,8 @@ fn line_ops(old: &[&str], new: &[&str]) -> Vec<DiffOp> {
 /// [`line_ops`] with the bound of plain Myers given (for tests of both ways).
 fn line_ops_with(old: &[&str], new: &[&str], plain_myers_cost: usize) -> Vec<DiffOp> {
     // Each distinct line gets a number; lines found on one side only are set aside.
-    let mut ids: HashMap<&str, (u32, bool, bool)> = HashMap::new();
+    let mut ids: FxHashMap<&str, (u32, bool, bool)> =
+        FxHashMap::with_capacity_and_hasher(old.len().max(new.len()), FxBuildHasher);
     for line in old {
         let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
         ids.entry(line).or_insert((next, false, false)).1 = true;

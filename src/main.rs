@@ -16,6 +16,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ContextValue;
 
+/// mimalloc instead of the system allocator: parsing builds an AST of many small boxes per cell,
+/// and glibc's malloc/free were an eighth of `check`'s time on the corpus (`bench/`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     panic::install_hook();
     write::handle_signals();
@@ -48,6 +53,8 @@ fn run() -> ExitCode {
         args::Command::Config(config) => commands::config::run(&config),
         args::Command::Completions(completions) => commands::generate::completions(&completions),
         args::Command::Man => commands::generate::man(),
+        args::Command::Server => commands::server::run(),
+        args::Command::Git(git) => commands::git::run(&git),
     })
     .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {
@@ -67,6 +74,10 @@ fn run() -> ExitCode {
 /// escaped onto one line (a newline in a value cannot forge a line), and the rest of the message is
 /// escaped with its line breaks kept.
 fn argument_error(err: &clap::Error) -> ! {
+    if let Some(problem) = invalid_value(err) {
+        commands::print_problem(&problem, "");
+        std::process::exit(ExitStatus::Error as i32);
+    }
     let unsafe_argument = std::env::args_os().any(|arg| {
         let arg = arg.to_string_lossy();
         nbtidy_safe_text::for_terminal(&arg) != arg
@@ -99,6 +110,57 @@ fn argument_error(err: &clap::Error) -> ! {
     }
     printer::argument_error(&text);
     std::process::exit(err.exit_code());
+}
+
+/// A flag's invalid value as the [`nbtidy_config::SettingProblem`] every invalid value is
+/// (`command line: --line-length = lots: expected ...`), printed the same way as one from an
+/// `.editorconfig` file; `None` for other argument errors (clap prints those).
+fn invalid_value(err: &clap::Error) -> Option<nbtidy_config::SettingProblem> {
+    use clap::error::{ContextKind, ErrorKind};
+    let text = |kind| match err.get(kind) {
+        Some(ContextValue::String(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let flag = text(ContextKind::InvalidArg)?;
+    // `--line-length <N|off>`: the flag alone.
+    let flag = flag.split(' ').next().unwrap_or_default().to_owned();
+    if !flag.starts_with("--") {
+        return None;
+    }
+    let value = text(ContextKind::InvalidValue)?;
+    let expected = match err.kind() {
+        // The value parser's own message (`expected ...`).
+        ErrorKind::ValueValidation => std::error::Error::source(err)?.to_string(),
+        ErrorKind::InvalidValue => {
+            let Some(ContextValue::Strings(valid)) = err.get(ContextKind::ValidValue) else {
+                return None;
+            };
+            let mut expected = format!("expected {}", one_of(valid));
+            if let Some(ContextValue::Strings(suggested)) = err.get(ContextKind::SuggestedValue)
+                && let Some(first) = suggested.first()
+            {
+                expected.push_str(&format!("; did you mean `{first}`?"));
+            }
+            expected
+        }
+        _ => return None,
+    };
+    Some(nbtidy_config::SettingProblem::invalid(
+        nbtidy_config::Origin::Cli,
+        flag,
+        value,
+        expected,
+    ))
+}
+
+/// `` `a`, `b` or `c` ``.
+fn one_of(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|value| format!("`{value}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }
 
 /// Exit codes, the same for every command.

@@ -48,25 +48,3 @@ pub fn catch<R>(work: impl FnOnce() -> R) -> Result<R, String> {
         )
     })
 }
-
-/// For the panic-isolation tests: panics when `NBTIDY_TEST_PANIC` is set and `text` contains its
-/// value. Called on every code cell's text by `format` and `check`.
-pub fn test_point(text: &str) {
-    if let Some(marker) = test_marker()
-        && text.contains(marker)
-    {
-        panic!("NBTIDY_TEST_PANIC marker found in a cell");
-    }
-}
-
-/// The `NBTIDY_TEST_PANIC` marker, read once.
-pub fn test_marker() -> Option<&'static str> {
-    static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
-    MARKER
-        .get_or_init(|| {
-            std::env::var("NBTIDY_TEST_PANIC")
-                .ok()
-                .filter(|m| !m.is_empty())
-        })
-        .as_deref()
-}

@@ -9,6 +9,12 @@ pub fn write_atomic(path: &Path, original: &[u8], bytes: &[u8]) -> anyhow::Resul
     nbtidy_fs::write::replace(path, original, bytes).map_err(anyhow::Error::new)
 }
 
+/// [`write_atomic`] without `fsync`, for a temporary file git reads right back (the merge
+/// driver's `%A`).
+pub fn write_temporary(path: &Path, original: &[u8], bytes: &[u8]) -> anyhow::Result<()> {
+    nbtidy_fs::write::replace_temporary(path, original, bytes).map_err(anyhow::Error::new)
+}
+
 /// On SIGINT, SIGTERM or SIGHUP: wait for a write under way to finish (a rename or an in-place
 /// overwrite), remove the temporary files of the others, then die of the signal as if no handler
 /// were installed (the shell sees the usual status, 130 for Ctrl-C).

@@ -426,3 +426,62 @@ fn config_shows_values_and_origins() {
         cli.stdout
     );
 }
+
+#[test]
+fn rule_list_is_one_line_per_rule_grouped_by_family_as_the_docs() {
+    let project = Project::new();
+    let run = project.run(&["rule", "--list"]);
+    run.assert_code(0);
+    // Family by family: a header `NAME (N rules): description`, then N lines `  CODE name ...`.
+    let mut families: Vec<(String, Vec<String>)> = Vec::new();
+    for line in run.stdout.lines().filter(|line| !line.is_empty()) {
+        if let Some(rule) = line.strip_prefix("  ") {
+            let code = rule.split_whitespace().next().unwrap().to_owned();
+            families.last_mut().expect("a family first").1.push(code);
+        } else {
+            let (name, rest) = line.split_once(" (").expect(line);
+            let count: usize = rest.split_once(' ').unwrap().0.parse().unwrap();
+            families.push((name.to_owned(), Vec::with_capacity(count)));
+            assert!(rest.contains(" rules): "), "{line}");
+        }
+    }
+    let names: Vec<&str> = families.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(names, ["pyflakes", "pycodestyle", "isort", "notebook"]);
+    // Every rule once (`rule --all` documents each), and the docs list the same rules under the
+    // same families in the same order.
+    let all = project.run(&["rule", "--all"]).stdout;
+    let documented = all
+        .lines()
+        .filter(|line| {
+            line.starts_with("# ")
+                && line.rsplit_once(" (").is_some_and(|(_, code)| {
+                    code.ends_with(')')
+                        && code[..code.len() - 1]
+                            .chars()
+                            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                })
+        })
+        .count();
+    let listed: Vec<&String> = families.iter().flat_map(|(_, codes)| codes).collect();
+    assert_eq!(listed.len(), documented);
+    let unique: std::collections::BTreeSet<&String> = listed.iter().copied().collect();
+    assert_eq!(unique.len(), listed.len());
+    let docs = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"),
+    )
+    .unwrap();
+    for (name, codes) in &families {
+        let heading = format!("(`{name}`)\n");
+        let section = docs
+            .split("\n## ")
+            .find(|s| s.contains(&heading))
+            .expect(name);
+        let in_docs: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| [")?.split(']').next())
+            .collect();
+        assert_eq!(in_docs, *codes, "{name}");
+    }
+    let header = run.stdout.lines().next().unwrap();
+    assert!(header.starts_with(&format!("pyflakes ({} rules): ", families[0].1.len())));
+}

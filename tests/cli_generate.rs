@@ -51,7 +51,11 @@ fn commented_property(line: &str) -> Option<&str> {
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    (key_like && !value.is_empty() && !value.contains(char::is_whitespace)).then_some(rest)
+    // A value is one word, except for the options whose values are statements
+    // (`nbtidy_required_imports = from __future__ import annotations`).
+    let value_like = !value.is_empty()
+        && (!value.contains(char::is_whitespace) || key.starts_with("nbtidy_required_"));
+    (key_like && value_like).then_some(rest)
 }
 
 /// The `nbtidy config PATH` report as section → label → (value, origin).

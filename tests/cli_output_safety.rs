@@ -699,7 +699,9 @@ fn argument_errors_escape_the_values_they_quote() {
         ".",
     ]);
     run.assert_code(2);
-    run.assert_stderr_contains("invalid value 'js\\u{1b}[31mon\\u{a}error: forged'");
+    run.assert_stderr_contains(
+        "error: command line: --output-format = js\\u{1b}[31mon\\u{a}error: forged: expected `full`,",
+    );
 }
 
 #[test]

@@ -730,7 +730,7 @@ fn a_panic_in_one_notebook_is_an_error_for_it_and_the_run_goes_on() {
         let line = line_naming(&result, "a.ipynb");
         assert!(
             line.starts_with(
-                "error: a.ipynb: internal error: NBTIDY_TEST_PANIC marker found in a cell at src/"
+                "error: a.ipynb: internal error: NBTIDY_TEST_PANIC marker found in a cell at crates/nbtidy_pipeline/src/"
             ) && line.contains("nothing was written. This is a bug in nbtidy"),
             "{}",
             result.stderr

@@ -343,3 +343,206 @@ fn an_invalid_rule_option_stops_check_and_config_shows_it() {
     project.write("a.ipynb", code_notebook(&["x = 1"]));
     project.run(&["check", "a.ipynb"]).assert_code(0);
 }
+
+/// The last line of `check`'s stderr after `args`.
+fn summary_of(project: &Project, args: &[&str]) -> String {
+    let run = project.run(args);
+    run.stderr.lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn fix_counts_add_up_and_say_what_else_changed() {
+    let project = Project::new();
+    // Findings that share one fix (the names of one import) are each fixed.
+    project.write(
+        "a.ipynb",
+        code_notebook(&["from os import path, sep\nx = 1"]),
+    );
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401", "a.ipynb"]),
+        "Found 2 findings (2 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "F401", "--diff", "a.ipynb"]
+        ),
+        "2 findings would be fixed"
+    );
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401", "--fix", "a.ipynb"]),
+        "Fixed 2 findings, 0 remaining"
+    );
+    assert_eq!(project.read("a.ipynb"), code_notebook(&["x = 1"]));
+
+    // A line too long only because of its trailing whitespace: removing it removes both.
+    let long = format!("x = 1  # {}   ", "a".repeat(78));
+    assert_eq!(long.trim_end().len(), 87);
+    project.write("b.ipynb", code_notebook(&[&long]));
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "E501,W291", "b.ipynb"]),
+        "Found 2 findings (1 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "E501,W291", "--fix", "b.ipynb"]
+        ),
+        "Fixed 1 finding, 0 remaining (2 before, 1 with a fix, 1 other went away with the changes)"
+    );
+
+    // Removing a cell's only statement empties it: NB007 appears, and is fixed in turn.
+    project.write("c.ipynb", code_notebook(&["import os", "x = 1"]));
+    assert_eq!(
+        summary_of(&project, &["check", "--select", "F401,NB007", "c.ipynb"]),
+        "Found 1 finding (1 fixable with --fix)"
+    );
+    assert_eq!(
+        summary_of(
+            &project,
+            &["check", "--select", "F401,NB007", "--fix", "c.ipynb"]
+        ),
+        "Fixed 2 findings, 0 remaining (1 before, 1 with a fix, 1 appeared with the changes)"
+    );
+    assert_eq!(project.read("c.ipynb"), code_notebook(&["x = 1"]));
+}
+
+#[test]
+fn an_invalid_value_has_one_shape_whatever_its_source() {
+    // Command-line flags: the argument parser's values, and the rule selectors.
+    let project = Project::new();
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    for (command, flag, value, expected) in [
+        (
+            "check",
+            "--line-length",
+            "lots",
+            "a whole number from 1 to 320 or `off`",
+        ),
+        (
+            "format",
+            "--line-length",
+            "lots",
+            "a whole number from 1 to 320 or `off`",
+        ),
+        (
+            "format",
+            "--indent-width",
+            "0",
+            "a whole number from 1 to 16",
+        ),
+        (
+            "format",
+            "--quote-style",
+            "backtick",
+            "`single`, `double` or `auto`",
+        ),
+        ("check", "--fail-on", "nope", "`error` or `warning`"),
+        (
+            "check",
+            "--output-format",
+            "jsn",
+            "`full`, `concise`, `json`, ",
+        ),
+        (
+            "check",
+            "--select",
+            "F4O1",
+            "a rule code (`F401`), a rule name",
+        ),
+        (
+            "check",
+            "--ignore",
+            "nope",
+            "a rule code (`F401`), a rule name",
+        ),
+    ] {
+        let run = project.run(&[command, flag, value, "a.ipynb"]);
+        run.assert_code(2);
+        let shape = format!("error: command line: {flag} = {value}: expected {expected}");
+        assert!(run.stderr.starts_with(&shape), "{shape}\n{}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert_eq!(run.stdout, "");
+    }
+
+    // `.editorconfig` values: a layout key, a rule severity, a rule option, the fail level, the
+    // base set; the same shape for `format`, `check` and `config`.
+    let project = Project::with_editorconfig(
+        "[*.ipynb]\nmax_line_length = lots\nnbtidy_rule.F401 = of\n\
+         nbtidy_max_output_size = lots\nnbtidy_fail_on = sometimes\nnbtidy_rules = most\n",
+    );
+    project.write("a.ipynb", code_notebook(&["x = 1"]));
+    let file = project.path(".editorconfig");
+    let file = file.display();
+    let expected = [
+        format!("error: {file}:3: max_line_length = lots: expected a whole number"),
+        format!("error: {file}:4: nbtidy_rule.f401 = of: expected `off`, `warning` or `error`"),
+        format!("error: {file}:5: nbtidy_max_output_size = lots: expected a size in bytes"),
+        format!("error: {file}:6: nbtidy_fail_on = sometimes: expected `error` or `warning`"),
+        format!("error: {file}:7: nbtidy_rules = most: expected `recommended`, `all` or `none`"),
+    ];
+    for command in ["check", "config"] {
+        let run = project.run(&[command, "a.ipynb"]);
+        run.assert_code(2);
+        for shape in &expected {
+            assert_eq!(
+                run.stderr
+                    .lines()
+                    .filter(|line| line.starts_with(shape.as_str()))
+                    .count(),
+                1,
+                "{command}: {shape}\n{}",
+                run.stderr
+            );
+        }
+    }
+    // `format` reads the layout key only.
+    let run = project.run(&["format", "a.ipynb"]);
+    run.assert_code(2);
+    assert!(run.stderr.starts_with(&expected[0]), "{}", run.stderr);
+}
+
+#[test]
+fn python_dialect_kernels_are_checked_as_python() {
+    let project = Project::new();
+    for language in ["pyspark", "python2", "ipython"] {
+        project.write(
+            &format!("{language}.ipynb"),
+            notebook_in(language, "import os\nprint(spark_name)"),
+        );
+    }
+    let run = project.run(&[
+        "check",
+        "--select",
+        "F401,F821",
+        "--output-format",
+        "concise",
+        ".",
+    ]);
+    run.assert_code(1); // F821 is an error
+    for language in ["pyspark", "python2", "ipython"] {
+        for code in ["F401", "F821"] {
+            assert!(
+                run.stdout.contains(&format!("{language}.ipynb:cell 1:")),
+                "{language}: {}",
+                run.stdout
+            );
+            assert_eq!(
+                run.stdout
+                    .lines()
+                    .filter(|line| line.starts_with(&format!("{language}.ipynb:"))
+                        && line.contains(code))
+                    .count(),
+                1,
+                "{language} {code}: {}",
+                run.stdout
+            );
+        }
+    }
+    assert!(
+        run.stderr
+            .ends_with("Found 6 findings (3 fixable with --fix)\n"),
+        "{}",
+        run.stderr
+    );
+}

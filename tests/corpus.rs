@@ -329,3 +329,149 @@ fn fixes_over_the_corpus_keep_notebooks_readable() {
         }
     }
 }
+
+/// The numbers in `text` (a summary line), in order: `Fixed 1,338 findings` is not written (no
+/// thousands separators), so a run of digits is a number.
+fn numbers(text: &str) -> Vec<usize> {
+    text.split(|c: char| !c.is_ascii_digit())
+        .filter(|part| !part.is_empty())
+        .map(|part| part.parse().unwrap())
+        .collect()
+}
+
+/// `check`, `check --diff`, `check --fix` and `check` again over a copy of the corpus: the
+/// counts of one summary are the counts of the others. `Found B findings (N fixable with
+/// --fix, ...)` before; `Fixed X findings, Y remaining (B before, N with a fix, K others went
+/// away with the changes)` after, with `B = X + Y + K` (the accounting is printed whenever
+/// `B != X + Y` or `X != N`; docs/getting-started.md says what moves the counts); `--diff`
+/// says `X findings would be fixed` with the same accounting; the next `check` finds `Y`
+/// findings, none with a safe fix.
+#[test]
+fn fix_counts_add_up_over_the_corpus() {
+    let temp = tempfile::tempdir().unwrap();
+    let work = temp.path().join("corpus");
+    copy_tree(&shared().join("corpus"), &work);
+    let summary = |args: &[&str]| -> String {
+        let mut all: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+        all.push(work.as_os_str());
+        let run = nbtidy(&all);
+        let err = stderr(&run);
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!err.contains("error:"), "{err}");
+        err.lines().last().unwrap().to_owned()
+    };
+
+    let found = summary(&["check"]);
+    assert!(found.starts_with("Found "), "{found}");
+    assert!(found.contains(" fixable with --fix, "), "{found}");
+    let (before, fixable) = match numbers(&found)[..] {
+        [before, fixable, _unsafe_only] => (before, fixable),
+        _ => panic!("{found}"),
+    };
+
+    // The same counts in the JSON output, whose cells number from 1 everywhere.
+    let findings = json_findings(&work);
+    assert_eq!(findings.len(), before);
+    let safe = findings
+        .iter()
+        .filter(|f| f["fix"]["applicability"] == "safe")
+        .count();
+    assert_eq!(safe, fixable);
+
+    let would = summary(&["check", "--diff"]);
+    let fixed_text = summary(&["check", "--fix"]);
+    let (fixed, remaining) = match numbers(&fixed_text)[..] {
+        [fixed, remaining] => {
+            // No accounting: the counts speak for themselves.
+            assert_eq!(before, fixed + remaining, "{fixed_text}");
+            assert_eq!(fixed, fixable, "{fixed_text}");
+            (fixed, remaining)
+        }
+        [fixed, remaining, said_before, said_fixable, other] => {
+            assert_eq!(said_before, before, "{fixed_text}");
+            assert_eq!(said_fixable, fixable, "{fixed_text}");
+            if fixed_text.ends_with(" others went away with the changes)")
+                || fixed_text.ends_with(" other went away with the changes)")
+            {
+                assert_eq!(before, fixed + remaining + other, "{fixed_text}");
+            } else {
+                assert!(
+                    fixed_text.ends_with(" appeared with the changes)"),
+                    "{fixed_text}"
+                );
+                assert_eq!(before + other, fixed + remaining, "{fixed_text}");
+            }
+            (fixed, remaining)
+        }
+        _ => panic!("{fixed_text}"),
+    };
+    assert!(fixed_text.starts_with(&format!("Fixed {fixed} findings, {remaining} remaining")));
+    assert_eq!(
+        would,
+        fixed_text.replace(
+            &format!("Fixed {fixed} findings, {remaining} remaining"),
+            &format!("{fixed} findings would be fixed")
+        )
+    );
+    // Most fixable findings of the corpus have a fix of their own, nothing broke: every one of
+    // them was fixed (`fixed` also counts the ones that appeared while fixing).
+    assert!(fixed >= fixable, "{fixed_text}");
+
+    let after = summary(&["check"]);
+    assert!(
+        after.starts_with(&format!("Found {remaining} findings")),
+        "{after}"
+    );
+    assert!(!after.contains("fixable with --fix,"), "{after}");
+    assert!(!after.contains("fixable with --fix)"), "{after}");
+    assert_eq!(json_findings(&work).len(), remaining);
+}
+
+/// `check --output-format json` over `dir`, each finding checked against its notebook: `cell`
+/// and a code edit's `cell` are 1-based numbers of cells that exist, the finding's row is a row
+/// of that cell, and an edit's byte range lies in that cell's code.
+fn json_findings(dir: &Path) -> Vec<serde_json::Value> {
+    let run = nbtidy(&[
+        OsStr::new("check"),
+        OsStr::new("--output-format"),
+        OsStr::new("json"),
+        dir.as_os_str(),
+    ]);
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
+    let findings = findings.as_array().unwrap().clone();
+    let mut cells: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for finding in &findings {
+        let filename = finding["filename"].as_str().unwrap().to_owned();
+        let sources = cells.entry(filename.clone()).or_insert_with(|| {
+            let bytes = std::fs::read(&filename).unwrap();
+            let notebook = Notebook::parse(&bytes).unwrap();
+            (0..notebook.cells().len())
+                .map(|i| {
+                    notebook
+                        .source(i)
+                        .map(|s| s.text.into_owned())
+                        .unwrap_or_default()
+                })
+                .collect()
+        });
+        let Some(cell) = finding["cell"].as_u64() else {
+            assert!(finding["cell"].is_null(), "{finding}");
+            continue;
+        };
+        assert!((1..=sources.len()).contains(&(cell as usize)), "{finding}");
+        let text = &sources[cell as usize - 1];
+        let rows = text.split('\n').count();
+        let row = finding["location"]["row"].as_u64().unwrap() as usize;
+        assert!((1..=rows).contains(&row), "{finding}");
+        for edit in finding["fix"]["edits"].as_array().into_iter().flatten() {
+            if edit["kind"] != "code" {
+                continue;
+            }
+            let edit_cell = edit["cell"].as_u64().unwrap() as usize;
+            assert!((1..=sources.len()).contains(&edit_cell), "{finding}");
+            let end = edit["range"]["end"].as_u64().unwrap() as usize;
+            assert!(end <= sources[edit_cell - 1].len(), "{finding}");
+        }
+    }
+    findings
+}

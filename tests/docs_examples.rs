@@ -809,3 +809,45 @@ fn relative_links_resolve() {
         }
     }
 }
+
+/// What a newcomer copies must work as written: every `cargo install` builds with `--locked`
+/// (the versions `Cargo.lock` was tested with), a pre-commit `rev:` names `main` or a commit,
+/// not a release tag that does not exist (none is tagged yet), and the README says what
+/// `../shared`, which the tests need, is.
+#[test]
+fn install_commands_are_locked_and_hook_revisions_exist() {
+    let mut texts = markdown_files();
+    texts.push(("CONTRIBUTING.md".to_owned(), read("CONTRIBUTING.md")));
+    for example in [
+        "docs/examples/github-actions.yml",
+        "docs/examples/gitlab-ci.yml",
+    ] {
+        texts.push((example.to_owned(), read(example)));
+    }
+    let mut installs = 0;
+    let mut revisions = 0;
+    for (file, text) in &texts {
+        for line in text.lines() {
+            if let Some(at) = line.find("cargo install") {
+                installs += 1;
+                assert!(line[at..].contains(" --locked"), "{file}: {line}");
+            }
+            if let Some(revision) = line.trim_start().strip_prefix("rev: ") {
+                revisions += 1;
+                let revision = revision.split_whitespace().next().unwrap_or_default();
+                let is_commit =
+                    revision.len() == 40 && revision.bytes().all(|b| b.is_ascii_hexdigit());
+                assert!(
+                    revision == "main" || is_commit,
+                    "{file}: {line}: no such tag"
+                );
+            }
+        }
+    }
+    assert!(installs >= 4 && revisions >= 2, "{installs} {revisions}");
+    let readme = read("README.md");
+    assert!(
+        readme.contains("`../shared` is the project's shared test data"),
+        "the README must say what ../shared is"
+    );
+}

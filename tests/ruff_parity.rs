@@ -22,18 +22,6 @@ fn code_cells(path: &Path) -> Option<(serde_json::Value, Vec<String>)> {
     Some((value, cells))
 }
 
-/// ruff skips notebooks whose `language_info.name` is not "python", or, without `language_info`,
-/// whose kernelspec does not say `"language": "python"`.
-fn ruff_skips(metadata: &serde_json::Value) -> bool {
-    if let Some(info) = metadata.get("language_info") {
-        return info["name"] != "python";
-    }
-    if let Some(kernelspec) = metadata.get("kernelspec") {
-        return kernelspec["language"] != "python";
-    }
-    false
-}
-
 /// A notebook with CRLF code: ruff applies the first line ending it finds to every cell and
 /// leaves a stray `\r` at the end of each; nbtidy keeps each cell's own line ending. Equal once
 /// both are normalised.
@@ -41,44 +29,11 @@ fn lf(code: &str) -> String {
     code.replace("\r\n", "\n").trim_end_matches('\r').to_owned()
 }
 
-/// ruff 0.16.4 in `target/ci-tools` (where `.ci/run` puts it), installed there if missing.
-fn install_ruff() -> std::path::PathBuf {
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools");
-    let ruff = tools.join("bin/ruff");
-    let installed = Command::new(&ruff)
-        .arg("--version")
-        .output()
-        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "ruff 0.16.4");
-    if !installed {
-        let venv = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&tools)
-            .status();
-        let pip = Command::new(tools.join("bin/pip"))
-            .args(["install", "--quiet", "ruff==0.16.4"])
-            .status();
-        assert!(
-            venv.is_ok_and(|s| s.success()) && pip.is_ok_and(|s| s.success()),
-            "the ruff parity test needs ruff 0.16.4: set NBTIDY_RUFF to it, or let this test \
-             install it (python3 -m venv and pip install ruff==0.16.4 into target/ci-tools \
-             failed), or skip it on purpose with NBTIDY_SKIP_RUFF_PARITY=1"
-        );
-    }
-    ruff
-}
-
 #[test]
 fn formatted_cells_equal_ruff_0_16_4() {
-    if std::env::var_os("NBTIDY_SKIP_RUFF_PARITY").is_some() {
-        #[expect(clippy::print_stderr, reason = "a skipped comparison must be visible")]
-        {
-            eprintln!(
-                "SKIPPED: the ruff parity test (NBTIDY_SKIP_RUFF_PARITY is set): nothing was compared"
-            );
-        }
+    let Some(ruff) = ruff_or_skip("the ruff parity test") else {
         return;
-    }
-    let ruff = std::env::var_os("NBTIDY_RUFF").map_or_else(install_ruff, std::path::PathBuf::from);
+    };
     let version = Command::new(&ruff).arg("--version").output().unwrap();
     assert_eq!(
         String::from_utf8_lossy(&version.stdout).trim(),

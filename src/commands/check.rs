@@ -7,7 +7,6 @@
 
 use std::io::IsTerminal as _;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Result;
 use nbtidy_config::Resolver;
@@ -15,8 +14,9 @@ use nbtidy_diagnostics::{
     Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, SelectionProblem, check_notebook};
+use nbtidy_lint::{Selection, SelectionArgs, SettingProblem, check_notebook};
 use nbtidy_notebook::Notebook;
+use nbtidy_pipeline::{SelectionCache, SelectionEntry};
 
 use super::{Note, Stop};
 use crate::args::{CheckArgs, ColorChoice, SeverityArg};
@@ -30,7 +30,10 @@ struct Checked {
     /// Of those, with a safe fix / with an unsafe fix only.
     fixable_safe: usize,
     fixable_unsafe: usize,
-    /// Findings fixed.
+    /// With `--fix`/`--diff`: findings before fixing, and how many of them had an allowed fix.
+    before: usize,
+    fixable_before: usize,
+    /// Findings fixed (whose fix was applied, in any round).
     fixed: usize,
     /// A finding at or above the notebook's fail level is left.
     failing: bool,
@@ -54,7 +57,7 @@ struct Check<'a> {
 }
 
 impl super::NotebookCommand for Check<'_> {
-    type Prepared = Arc<(Selection, Vec<SelectionProblem>)>;
+    type Prepared = SelectionEntry;
     type Done = Checked;
 
     fn resolver(&self) -> &Resolver {
@@ -67,20 +70,13 @@ impl super::NotebookCommand for Check<'_> {
         notes: &mut Vec<Note>,
     ) -> Result<Self::Prepared, Stop> {
         let selection = self.selections.get(resolved, &self.selection_args);
-        for problem in &selection.1 {
-            notes.push(if problem.is_error {
-                Note {
-                    is_error: true,
-                    text: format!("{problem}; the notebooks it applies to are not checked"),
-                }
-            } else {
-                Note {
-                    is_error: false,
-                    text: problem.to_string(),
-                }
-            });
-        }
-        if selection.1.iter().any(|p| p.is_error) {
+        notes.extend(
+            selection
+                .1
+                .iter()
+                .map(|problem| super::problem_note(problem, super::STOPS_NOTEBOOKS)),
+        );
+        if selection.1.iter().any(SettingProblem::is_error) {
             return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
         }
         Ok(selection)
@@ -143,7 +139,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let problems = nbtidy_lint::selection::argument_problems(&command.selection_args);
     if !problems.is_empty() {
         for problem in &problems {
-            printer::error(&format!("{problem}; no notebook is checked"));
+            super::print_problem(problem, "no notebook is checked");
         }
         return Ok(ExitStatus::Error);
     }
@@ -151,7 +147,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
     let mut document = Document::new(format, options.clone());
     let mut failing = false;
     let mut changes = false;
-    let (mut found, mut fixed, mut fixable_safe, mut fixable_unsafe) = (0, 0, 0, 0);
+    let mut counts = Counts::default();
     let tally = super::run(
         &command,
         &args.paths,
@@ -188,10 +184,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
                     nbtidy_lint::fix::MAX_ROUNDS
                 ));
             }
-            fixed += checked.fixed;
-            found += checked.found;
-            fixable_safe += checked.fixable_safe;
-            fixable_unsafe += checked.fixable_unsafe;
+            counts.add(&checked);
             failing |= checked.failing;
             if args.diff {
                 changes |= !checked.diff.is_empty();
@@ -210,14 +203,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         printer::out(text.as_bytes())?;
     }
     if !args.quiet && (!format.is_machine_readable() || args.diff) {
-        printer::note(&summary(
-            args,
-            found,
-            fixed,
-            fixable_safe,
-            fixable_unsafe,
-            &tally,
-        ));
+        printer::note(&summary(args, &counts, &tally));
     }
     Ok(if tally.errors > 0 {
         ExitStatus::Error
@@ -257,25 +243,93 @@ fn io_error(display: &str, message: &str) -> FileDiagnostics {
     }
 }
 
-fn summary(
-    args: &CheckArgs,
+/// What the summary counts, over every notebook checked.
+#[derive(Debug, Default)]
+struct Counts {
+    /// Findings left.
     found: usize,
-    fixed: usize,
+    /// Of those, with a safe fix / with an unsafe fix only.
     fixable_safe: usize,
     fixable_unsafe: usize,
-    tally: &super::Tally,
-) -> String {
+    /// With `--fix`/`--diff`: findings before fixing, of those with an allowed fix, and fixed.
+    before: usize,
+    fixable_before: usize,
+    fixed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, checked: &Checked) {
+        self.found += checked.found;
+        self.fixable_safe += checked.fixable_safe;
+        self.fixable_unsafe += checked.fixable_unsafe;
+        self.before += checked.before;
+        self.fixable_before += checked.fixable_before;
+        self.fixed += checked.fixed;
+    }
+
+    /// With `--fix`/`--diff`, when the counts do not speak for themselves (`before` is not
+    /// `fixed + remaining`, or `fixed` is not the fixable count `check` printed): ` (B before,
+    /// N with a fix, K others went away with the changes)` or ` (..., K appeared with the
+    /// changes)`, so that `B = fixed + remaining + K went away - K appeared` (net figures).
+    ///
+    /// `fixed` counts every finding whose fix was applied, also findings that appeared while
+    /// fixing (an import left unused once its redefinition is removed, a cell emptied by
+    /// removing its imports); a finding whose fix was refused (it would not parse, or the
+    /// rounds ran out: warned above) is not fixed; a finding that went away with another one's
+    /// fix (the code it was in was removed), or because the code changed (a line shortened by
+    /// removing its trailing whitespace), counts among the others.
+    fn fix_accounting(&self) -> String {
+        let after = self.fixed + self.found;
+        if self.before == after && self.fixed == self.fixable_before {
+            return String::new();
+        }
+        let mut text = format!(
+            " ({} before, {} with a fix",
+            self.before, self.fixable_before
+        );
+        // Net: findings that appeared while fixing and were not fixed count against those
+        // that went away without a fix of their own.
+        if self.before > after {
+            text.push_str(&format!(
+                ", {} other{} went away with the changes",
+                self.before - after,
+                if self.before - after == 1 { "" } else { "s" }
+            ));
+        } else if after > self.before {
+            text.push_str(&format!(
+                ", {} appeared with the changes",
+                after - self.before
+            ));
+        }
+        text.push(')');
+        text
+    }
+}
+
+fn summary(args: &CheckArgs, counts: &Counts, tally: &super::Tally) -> String {
+    let Counts {
+        found,
+        fixed,
+        fixable_safe,
+        fixable_unsafe,
+        ..
+    } = *counts;
     let mut text = if args.diff {
-        format!("{} would be fixed", printer::plural(fixed, "finding"))
+        format!(
+            "{} would be fixed{}",
+            printer::plural(fixed, "finding"),
+            counts.fix_accounting()
+        )
     } else if found == 0 && fixed == 0 && tally.errors == 0 && tally.skipped.is_empty() {
         "All checks passed!".to_owned()
     } else if found == 0 && fixed == 0 {
         "No findings in the notebooks that could be checked".to_owned()
     } else if args.fix {
         format!(
-            "Fixed {}, {} remaining",
+            "Fixed {}, {} remaining{}",
             printer::plural(fixed, "finding"),
-            found
+            found,
+            counts.fix_accounting()
         )
     } else {
         let mut text = format!("Found {}", printer::plural(found, "finding"));
@@ -299,38 +353,6 @@ fn summary(
     text
 }
 
-/// Rule selections already resolved, by [`Selection::cache_key`]: most runs have one or a few
-/// distinct configurations for many notebooks.
-#[derive(Default)]
-struct SelectionCache {
-    resolved: Mutex<Vec<SelectionCacheEntry>>,
-}
-
-type SelectionCacheEntry = (
-    Vec<(String, String, String)>,
-    Arc<(Selection, Vec<SelectionProblem>)>,
-);
-
-impl SelectionCache {
-    fn get(
-        &self,
-        config: &nbtidy_config::Resolved,
-        args: &SelectionArgs,
-    ) -> Arc<(Selection, Vec<SelectionProblem>)> {
-        let key = Selection::cache_key(config);
-        if let Some((_, found)) = self.lock().iter().find(|(k, _)| *k == key) {
-            return Arc::clone(found);
-        }
-        let resolved = Arc::new(Selection::resolve(config, args));
-        self.lock().push((key, Arc::clone(&resolved)));
-        resolved
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<SelectionCacheEntry>> {
-        self.resolved.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 /// Lints (or fixes) one notebook's bytes: the findings left, and into `checked` what was fixed.
 fn lint_bytes(
     path: &Path,
@@ -341,18 +363,20 @@ fn lint_bytes(
     checked: &mut Checked,
 ) -> Result<FileDiagnostics, Stop> {
     let display = path.display().to_string();
-    if crate::panic::test_marker().is_some() {
+    if nbtidy_pipeline::test_marker().is_some() {
         for text in Notebook::parse(bytes)
             .iter()
             .flat_map(|nb| (0..nb.cells().len()).filter_map(|i| nb.source(i).ok()))
         {
-            crate::panic::test_point(&text.text);
+            nbtidy_pipeline::test_point(&text.text);
         }
     }
     if args.fix || args.diff {
         let outcome = fix_notebook(path, bytes, resolved, selection, args.unsafe_fixes)
             .map_err(|err| Stop::Unreadable(err.to_string()))?;
         checked.fixed = outcome.fixed;
+        checked.before = outcome.before;
+        checked.fixable_before = outcome.fixable;
         checked.dropped = outcome.dropped;
         checked.unconverged = outcome.unconverged;
         let mut diagnostics = outcome.remaining;

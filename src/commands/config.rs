@@ -141,9 +141,7 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
         let _ = writeln!(out, "\n[rule options]");
         for (key, value, origin) in options {
             // An option the rules cannot use is shown as such (and reported below).
-            let invalid = problems
-                .iter()
-                .any(|p| p.is_error && p.message.starts_with(&format!("{key} = ")));
+            let invalid = problems.iter().any(|p| p.is_error() && p.key == key);
             let _ = writeln!(
                 out,
                 "{:<30} {:<12} ({}){}",
@@ -157,18 +155,10 @@ pub fn run(args: &ConfigArgs) -> Result<ExitStatus> {
     // Values and paths come from `.editorconfig` files: secrets masked, unsafe characters escaped.
     printer::out_text(&out)?;
     let mut status = ExitStatus::Success;
-    for warning in &resolved.warnings {
-        super::print_config_warning(warning);
-        if warning.kind == nbtidy_config::WarningKind::InvalidValue {
+    for problem in resolved.warnings.iter().chain(&problems) {
+        super::print_problem(problem, super::STOPS_NOTEBOOKS);
+        if problem.is_error() {
             status = ExitStatus::Error;
-        }
-    }
-    for problem in &problems {
-        if problem.is_error {
-            printer::error(&problem.to_string());
-            status = ExitStatus::Error;
-        } else {
-            printer::warning(&problem.to_string());
         }
     }
     Ok(status)

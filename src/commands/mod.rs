@@ -18,13 +18,15 @@ pub mod check;
 pub mod config;
 pub mod format;
 pub mod generate;
+pub mod git;
 pub mod rule;
+pub mod server;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use nbtidy_config::{ConfigWarning, Resolved, Resolver, WarningKind};
+use nbtidy_config::{ProblemKind, Resolved, Resolver, SettingProblem};
 
 use crate::{printer, walk};
 
@@ -257,11 +259,13 @@ fn one<C: NotebookCommand>(
         Ok(resolved) => resolved,
         Err(err) => return Err(Stop::Failed(err.to_string())),
     };
-    notes.extend(resolved.warnings.iter().map(config_note));
-    let invalid = resolved
-        .warnings
-        .iter()
-        .any(|w| w.kind == WarningKind::InvalidValue);
+    notes.extend(
+        resolved
+            .warnings
+            .iter()
+            .map(|problem| problem_note(problem, STOPS_NOTEBOOKS)),
+    );
+    let invalid = resolved.warnings.iter().any(SettingProblem::is_error);
     if !invalid && !resolved.settings.enabled.value {
         return Err(Stop::Skipped(
             Skip::Off,
@@ -299,32 +303,42 @@ pub(crate) fn print_stop(display: &str, stop: &Stop) {
     }
 }
 
-/// Why a notebook governed by an invalid `.editorconfig` value is skipped.
+/// Why a notebook governed by an invalid value is not processed (the value is printed above).
 pub(crate) const INVALID_CONFIG: &str =
     "not processed: an `.editorconfig` value that applies to it is invalid";
 
-/// A problem with an `.editorconfig` value as a [`Note`]: invalid values are errors (the
-/// notebooks they apply to are not processed), the rest are warnings.
-pub(crate) fn config_note(warning: &ConfigWarning) -> Note {
-    match warning.kind {
-        WarningKind::InvalidValue => Note {
+/// What an invalid value in an `.editorconfig` file stops.
+pub(crate) const STOPS_NOTEBOOKS: &str = "the notebooks it applies to are not processed";
+
+/// A problem with a value, from any source (an `.editorconfig` line, a flag, a rule option or
+/// severity), as a [`Note`]: `SOURCE: key = value: expected ...`, then for an error `; ` and
+/// what it stops (`stops`, e.g. [`STOPS_NOTEBOOKS`]; nothing when empty). Invalid values are
+/// errors; overridden invalid values, unknown keys and ignored values are warnings. Every
+/// problem with a value is printed through here ([`print_problem`], or the loop's notes).
+pub(crate) fn problem_note(problem: &SettingProblem, stops: &str) -> Note {
+    match problem.kind {
+        ProblemKind::InvalidValue => Note {
             is_error: true,
-            text: format!("{warning}; the notebooks it applies to are not processed"),
+            text: if stops.is_empty() {
+                problem.to_string()
+            } else {
+                format!("{problem}; {stops}")
+            },
         },
-        WarningKind::OverriddenInvalidValue => Note {
+        ProblemKind::OverriddenInvalidValue => Note {
             is_error: false,
-            text: format!("{warning} (overridden on the command line)"),
+            text: format!("{problem} (overridden on the command line)"),
         },
-        WarningKind::UnknownKey => Note {
+        ProblemKind::UnknownKey | ProblemKind::Ignored => Note {
             is_error: false,
-            text: warning.to_string(),
+            text: problem.to_string(),
         },
     }
 }
 
-/// Prints a problem with an `.editorconfig` value (see [`config_note`]).
-pub(crate) fn print_config_warning(warning: &ConfigWarning) {
-    let note = config_note(warning);
+/// Prints a problem with a value now (see [`problem_note`]).
+pub(crate) fn print_problem(problem: &SettingProblem, stops: &str) {
+    let note = problem_note(problem, stops);
     if note.is_error {
         printer::error(&note.text);
     } else {

@@ -125,3 +125,54 @@ pub fn only_kept_semicolon(ours: &str, theirs: &str) -> bool {
         without == theirs
     })
 }
+
+/// ruff 0.16.4 in `target/ci-tools` (where `.ci/run` puts it), installed there if missing.
+pub fn install_ruff() -> PathBuf {
+    let tools = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ci-tools");
+    let ruff = tools.join("bin/ruff");
+    let installed = Command::new(&ruff)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "ruff 0.16.4");
+    if !installed {
+        let venv = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&tools)
+            .status();
+        let pip = Command::new(tools.join("bin/pip"))
+            .args(["install", "--quiet", "ruff==0.16.4"])
+            .status();
+        assert!(
+            venv.is_ok_and(|s| s.success()) && pip.is_ok_and(|s| s.success()),
+            "the ruff parity test needs ruff 0.16.4: set NBTIDY_RUFF to it, or let this test \
+             install it (python3 -m venv and pip install ruff==0.16.4 into target/ci-tools \
+             failed), or skip it on purpose with NBTIDY_SKIP_RUFF_PARITY=1"
+        );
+    }
+    ruff
+}
+
+/// ruff 0.16.4 for a differential test: `NBTIDY_RUFF`, else installed by [`install_ruff`];
+/// `None` (said on stderr, loudly) when `NBTIDY_SKIP_RUFF_PARITY` is set.
+pub fn ruff_or_skip(test: &str) -> Option<PathBuf> {
+    if std::env::var_os("NBTIDY_SKIP_RUFF_PARITY").is_some() {
+        #[expect(clippy::print_stderr, reason = "a skipped comparison must be visible")]
+        {
+            eprintln!("SKIPPED: {test} (NBTIDY_SKIP_RUFF_PARITY is set): nothing was compared");
+        }
+        return None;
+    }
+    Some(std::env::var_os("NBTIDY_RUFF").map_or_else(install_ruff, PathBuf::from))
+}
+
+/// ruff skips notebooks whose `language_info.name` is not "python", or, without `language_info`,
+/// whose kernelspec does not say `"language": "python"`.
+pub fn ruff_skips(metadata: &serde_json::Value) -> bool {
+    if let Some(info) = metadata.get("language_info") {
+        return info["name"] != "python";
+    }
+    if let Some(kernelspec) = metadata.get("kernelspec") {
+        return kernelspec["language"] != "python";
+    }
+    false
+}

@@ -1,55 +1,103 @@
-//! Warnings (bad values, unknown keys) and errors (unreadable or unparsable files).
+//! Problems with values (invalid, unknown keys, ignored; from any source) and errors
+//! (unreadable or unparsable `.editorconfig` files).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A problem with one `key = value` line of an `.editorconfig` file that nbtidy could work
-/// around: the value is invalid, or the `nbtidy_*` key is unknown.
+use crate::settings::Origin;
+
+/// A setting nbtidy cannot use as written, from any source: an `.editorconfig` line, a
+/// command-line flag, a rule option or a rule severity. The one kind of error (or warning) for
+/// values, whoever reads the key (this crate, the linter's rule selection, the argument parser).
 ///
-/// Displays as `{path}:{line}: {key} = {value}: {message}`, e.g.
-/// `/repo/.editorconfig:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab``.
+/// Displays as `{origin}: {key} = {value}: {message}`, e.g.
+/// `/repo/.editorconfig:3: indent_size = fuor: expected a whole number from 1 to 16 or `tab``
+/// or `command line: --select = F4O1: expected a rule code (`F401`), ...`.
 ///
-/// The same line produces the same warning for every notebook it applies to; it is `Eq + Hash`
+/// The same line produces the same problem for every notebook it applies to; it is `Eq + Hash`
 /// so callers can report each one once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConfigWarning {
-    /// The `.editorconfig` file.
-    pub path: PathBuf,
-    /// 1-based line number.
-    pub line: usize,
-    /// The key, lowercased (EditorConfig keys are case-insensitive).
+pub struct SettingProblem {
+    /// Where the value was written: [`Origin::EditorConfig`] (file and line) or [`Origin::Cli`].
+    pub origin: Origin,
+    /// The key, lowercased for `.editorconfig` keys (they are case-insensitive), or the flag
+    /// (`--select`).
     pub key: String,
     /// The value as written.
     pub value: String,
-    /// What was wrong (what the key expects, or that it is unknown).
+    /// What was wrong: what the key expects (`expected ...`), or that it is unknown or ignored.
     pub message: String,
-    /// For an invalid value: the value the setting falls back to. Empty for unknown keys.
+    /// For an invalid value read by this crate: the value the setting falls back to. Empty
+    /// otherwise.
     pub fallback: String,
-    /// Whether the value is invalid or the key unknown.
-    pub kind: WarningKind,
+    /// Whether the value is invalid (an error), or the key unknown or the value ignored.
+    pub kind: ProblemKind,
 }
 
-/// What kind of problem a [`ConfigWarning`] reports.
+impl SettingProblem {
+    /// An invalid value: an error for whatever it applies to.
+    pub fn invalid(
+        origin: Origin,
+        key: impl Into<String>,
+        value: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
+        Self {
+            origin,
+            key: key.into(),
+            value: value.into(),
+            message: expected.into(),
+            fallback: String::new(),
+            kind: ProblemKind::InvalidValue,
+        }
+    }
+
+    /// A value that is valid but ignored, or a key nothing reads ([`ProblemKind::Ignored`]).
+    pub fn ignored(
+        origin: Origin,
+        key: impl Into<String>,
+        value: impl Into<String>,
+        why: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind: ProblemKind::Ignored,
+            ..Self::invalid(origin, key, value, why)
+        }
+    }
+
+    /// `true` for an invalid value that applies: the notebooks (or the run) it concerns stop.
+    pub fn is_error(&self) -> bool {
+        self.kind == ProblemKind::InvalidValue
+    }
+
+    /// The `.editorconfig` line, when the value comes from one.
+    pub fn line(&self) -> Option<usize> {
+        match &self.origin {
+            Origin::EditorConfig { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+/// What kind of problem a [`SettingProblem`] reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum WarningKind {
-    /// A known key with a value nbtidy cannot use (the setting falls back).
+pub enum ProblemKind {
+    /// A known key with a value nbtidy cannot use: an error for what it applies to.
     InvalidValue,
     /// An invalid value that a command-line flag overrides, so it changes nothing this run.
     OverriddenInvalidValue,
     /// An `nbtidy_*` key nbtidy does not know (a typo, most likely); it is ignored.
     UnknownKey,
+    /// A value nbtidy reads and ignores (`nbtidy_rule.E999 = off`, a rule name no rule has).
+    Ignored,
 }
 
-impl fmt::Display for ConfigWarning {
+impl fmt::Display for SettingProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}:{}: {} = {}: {}",
-            self.path.display(),
-            self.line,
-            self.key,
-            self.value,
-            self.message
+            "{}: {} = {}: {}",
+            self.origin, self.key, self.value, self.message
         )
     }
 }

@@ -168,7 +168,7 @@ pub fn settings_keys() -> Vec<KeyInfo> {
         KeyInfo {
             key: "nbtidy_target_version",
             summary: "Oldest Python version the formatted code must run on; unset: the \
-                      formatter's default.",
+                      formatter's default (import sorting: 3.14's standard library).",
             values: values(PythonVersion::EXPECTED),
             default: format.target_version.value.map(|v| v.to_string()),
             example: "py310",
@@ -187,6 +187,17 @@ pub fn settings_keys() -> Vec<KeyInfo> {
             scope: KeyScope::NotebookFirst,
             overridden_by: None,
         },
+        KeyInfo {
+            key: "nbtidy_format_fix",
+            summary: "`nbtidy format` also applies the safe fixes of the selected rules and \
+                      sorts imports before formatting, as `nbtidy format --fix` (one command \
+                      for an editor's save action).",
+            values: values(ON_OFF_EXPECTED),
+            default: Some(on_off(defaults.format_fix.value)),
+            example: "on",
+            scope: KeyScope::NotebookFirst,
+            overridden_by: None,
+        },
     ]
 }
 
@@ -196,7 +207,7 @@ mod tests {
 
     use super::*;
     use crate::resolve::{LAYOUT_KEYS, NBTIDY_KEYS};
-    use crate::{Origin, Overrides, Resolver, WarningKind};
+    use crate::{Origin, Overrides, ProblemKind, Resolver};
 
     fn resolve(editorconfig: &str, overrides: Overrides) -> crate::Resolved {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -232,7 +243,7 @@ mod tests {
                 )
                 .warnings
                 .iter()
-                .any(|w| w.key == info.key && w.kind == WarningKind::InvalidValue)
+                .any(|w| w.key == info.key && w.kind == ProblemKind::InvalidValue)
             };
             assert!(in_section("*.py"), "{} is not read from [*.py]", info.key);
             assert!(in_section("*.{py,ipynb}"), "{}: [*.{{py,ipynb}}]", info.key);
@@ -271,6 +282,7 @@ mod tests {
             &mut values.format.docstring_code.origin,
             &mut values.format.target_version.origin,
             &mut values.python_cell_magics.origin,
+            &mut values.format_fix.origin,
         ] {
             *origin = Origin::Default;
         }

@@ -8,7 +8,7 @@
 //! It is **not** the formatter or the linter: it does not read notebooks, and it interprets only
 //! the keys listed below. The linter's keys (`nbtidy_rules`, `nbtidy_rule.<code>`,
 //! `nbtidy_fail_on`, rule options) are left raw, available through [`Resolved::raw`]. It never
-//! prints: problems come back as [`ConfigWarning`]s or a [`ConfigError`] for the caller to report.
+//! prints: problems come back as [`SettingProblem`]s or a [`ConfigError`] for the caller to report.
 //!
 //! # Finding the files
 //!
@@ -52,11 +52,12 @@
 //! | `nbtidy_docstring_code` | `on`, `off`, `true`, `false` | `off` |
 //! | `nbtidy_target_version` | `py37` to `py315`, or `3.7` to `3.15` | the formatter's |
 //! | `nbtidy` | `on`, `off`, `true`, `false`; `off` skips the notebook | `on` |
+//! | `nbtidy_format_fix` | `on`, `off`, `true`, `false`; `format` also fixes and sorts imports | `off` |
 //!
 //! The indent width is: with tabs, `tab_width` if set, else a numeric `indent_size`, else 4;
 //! with spaces, a numeric `indent_size`, else (`indent_size = tab`) `tab_width`, else 4.
 //!
-//! An invalid value produces a [`ConfigWarning`] (file, line, key, value, what was expected and
+//! An invalid value produces a [`SettingProblem`] (file, line, key, value, what was expected and
 //! what is used) and is ignored, as if that view did not set the key. So are unknown `nbtidy_*`
 //! keys, except the linter's ([`LINTER_KEYS`], [`LINTER_KEY_PREFIX`]). A file that cannot be
 //! read or parsed is a [`ConfigError`].
@@ -87,9 +88,11 @@ mod settings;
 #[cfg(test)]
 mod tests;
 
-pub use error::{ConfigError, ConfigWarning, WarningKind};
+pub use error::{ConfigError, ProblemKind, SettingProblem};
 pub use keys::{KeyInfo, KeyScope, settings_keys};
-pub use resolve::{LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, Resolved, Resolver, View};
+pub use resolve::{
+    LAYOUT_KEYS, LINTER_KEY_PREFIX, LINTER_KEYS, NBTIDY_KEYS, Resolved, Resolver, View,
+};
 pub use settings::{
     CellMagicNames, FormatSettings, IndentStyle, InvalidValue, LineLength, MagicTrailingComma,
     Origin, Overrides, PythonVersion, QuoteStyle, Setting, Settings,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::chain::{ChainCache, ParsedFile, absolute};
-use crate::error::{ConfigError, ConfigWarning, WarningKind};
+use crate::error::{ConfigError, ProblemKind, SettingProblem};
 use crate::settings::{
     BOOL_EXPECTED, CellMagicNames, DEFAULT_INDENT_WIDTH, FormatSettings, INDENT_SIZE_EXPECTED,
     IndentSize, IndentStyle, LineLength, MagicTrailingComma, ON_OFF_EXPECTED, Origin, Overrides,
@@ -23,8 +23,9 @@ pub const LAYOUT_KEYS: &[&str] = &[
     "trim_trailing_whitespace",
 ];
 
-/// `nbtidy*` keys this crate reads.
-pub(crate) const NBTIDY_KEYS: &[&str] = &[
+/// `nbtidy*` keys this crate reads (and validates). A rule may read one of them too (I001 reads
+/// `nbtidy_target_version`): it is then a setting, not one of the rule's options.
+pub const NBTIDY_KEYS: &[&str] = &[
     "nbtidy",
     "nbtidy_indent_style",
     "nbtidy_indent_size",
@@ -32,6 +33,7 @@ pub(crate) const NBTIDY_KEYS: &[&str] = &[
     "nbtidy_docstring_code",
     "nbtidy_target_version",
     "nbtidy_python_cell_magics",
+    "nbtidy_format_fix",
 ];
 
 /// The linter engine's own keys (rule selection and the failure level), reserved: not read here,
@@ -82,7 +84,7 @@ pub struct Resolved {
     /// The effective settings, each with its origin.
     pub settings: Settings,
     /// Invalid values and unknown `nbtidy_*` keys, sorted by file and line.
-    pub warnings: Vec<ConfigWarning>,
+    pub warnings: Vec<SettingProblem>,
     py: Properties,
     notebook_only: Properties,
     files: Vec<Arc<Path>>,
@@ -299,7 +301,7 @@ struct Lookup<'a> {
     py: &'a Properties,
     notebook_only: &'a Properties,
     pending: Vec<Invalid<'a>>,
-    warnings: Vec<ConfigWarning>,
+    warnings: Vec<SettingProblem>,
 }
 
 impl<'a> Lookup<'a> {
@@ -332,17 +334,19 @@ impl<'a> Lookup<'a> {
     }
 
     /// Turns the pending invalid values into warnings saying what is used instead. A value the
-    /// command line overrides anyway is [`WarningKind::OverriddenInvalidValue`].
+    /// command line overrides anyway is [`ProblemKind::OverriddenInvalidValue`].
     fn flush(&mut self, using: impl Display, origin: &Origin) {
         let kind = if *origin == Origin::Cli {
-            WarningKind::OverriddenInvalidValue
+            ProblemKind::OverriddenInvalidValue
         } else {
-            WarningKind::InvalidValue
+            ProblemKind::InvalidValue
         };
         for invalid in self.pending.drain(..) {
-            self.warnings.push(ConfigWarning {
-                path: invalid.entry.path.to_path_buf(),
-                line: invalid.entry.line,
+            self.warnings.push(SettingProblem {
+                origin: Origin::EditorConfig {
+                    path: Arc::clone(&invalid.entry.path),
+                    line: invalid.entry.line,
+                },
                 key: invalid.key.to_owned(),
                 value: invalid.entry.value.clone(),
                 message: invalid.expected.to_owned(),
@@ -442,8 +446,16 @@ impl<'a> Lookup<'a> {
             CellMagicNames::EXPECTED,
             CellMagicNames::default(),
         );
+        let format_fix = self.setting(
+            None,
+            &code_key("nbtidy_format_fix"),
+            parse_on_off,
+            ON_OFF_EXPECTED,
+            false,
+        );
         Settings {
             enabled,
+            format_fix,
             format: FormatSettings {
                 indent_style,
                 indent_width,
@@ -495,7 +507,7 @@ fn unknown_keys(
     py: &Properties,
     notebook_only: &Properties,
     linter_keys: &[&'static str],
-) -> Vec<ConfigWarning> {
+) -> Vec<SettingProblem> {
     let mut merged: BTreeMap<&str, &Entry> = BTreeMap::new();
     for (key, entry) in py.iter().chain(notebook_only) {
         merged.insert(key, entry);
@@ -503,9 +515,11 @@ fn unknown_keys(
     merged
         .into_iter()
         .filter(|(key, _)| key.starts_with("nbtidy_") && !is_known_nbtidy_key(key, linter_keys))
-        .map(|(key, entry)| ConfigWarning {
-            path: entry.path.to_path_buf(),
-            line: entry.line,
+        .map(|(key, entry)| SettingProblem {
+            origin: Origin::EditorConfig {
+                path: Arc::clone(&entry.path),
+                line: entry.line,
+            },
             key: key.to_owned(),
             value: entry.value.clone(),
             message: match suggestion(key, linter_keys) {
@@ -513,7 +527,7 @@ fn unknown_keys(
                 None => "unknown key, ignored".to_owned(),
             },
             fallback: String::new(),
-            kind: WarningKind::UnknownKey,
+            kind: ProblemKind::UnknownKey,
         })
         .collect()
 }

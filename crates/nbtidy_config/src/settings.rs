@@ -244,7 +244,7 @@ impl fmt::Display for PythonVersion {
 }
 
 /// Where the value of a [`Setting`] came from.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Origin {
     /// Nothing set it; nbtidy's built-in default. Displays as `default`.
     Default,
@@ -334,6 +334,9 @@ pub struct Settings {
     /// `nbtidy_python_cell_magics`: custom cell magics whose body is Python (formatted and
     /// checked like a `%%time` cell).
     pub python_cell_magics: Setting<CellMagicNames>,
+    /// `nbtidy_format_fix`: `nbtidy format` also applies safe fixes and sorts imports, as with
+    /// `--fix`.
+    pub format_fix: Setting<bool>,
 }
 
 impl Default for Settings {
@@ -344,6 +347,7 @@ impl Default for Settings {
             format: FormatSettings::default(),
             trim_trailing_whitespace: Setting::default_value(true),
             python_cell_magics: Setting::default_value(CellMagicNames::default()),
+            format_fix: Setting::default_value(false),
         }
     }
 }

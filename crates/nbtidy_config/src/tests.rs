@@ -387,7 +387,7 @@ fn invalid_target_version_warns_and_uses_the_formatter_default() {
     );
     assert_eq!(resolved.warnings.len(), 1);
     assert_eq!(resolved.warnings[0].fallback, "the formatter's default");
-    assert_eq!(resolved.warnings[0].kind, crate::WarningKind::InvalidValue);
+    assert_eq!(resolved.warnings[0].kind, crate::ProblemKind::InvalidValue);
 }
 
 // ---------------------------------------------------------------- warnings and errors
@@ -430,8 +430,14 @@ fn bad_value_warns_and_falls_back_to_the_default() {
         ]
     );
     let first = &resolved.warnings[0];
-    assert_eq!(first.path, file);
-    assert_eq!(first.line, 3);
+    assert_eq!(
+        first.origin,
+        crate::Origin::EditorConfig {
+            path: file.as_path().into(),
+            line: 3
+        }
+    );
+    assert_eq!(first.line(), Some(3));
     assert_eq!(first.key, "indent_size");
     assert_eq!(first.value, "fuor");
     let fallbacks: Vec<&str> = resolved
@@ -444,7 +450,7 @@ fn bad_value_warns_and_falls_back_to_the_default() {
         resolved
             .warnings
             .iter()
-            .all(|w| w.kind == crate::WarningKind::InvalidValue)
+            .all(|w| w.kind == crate::ProblemKind::InvalidValue)
     );
 }
 
@@ -460,7 +466,7 @@ fn bad_value_in_one_view_falls_through_to_the_other() {
         LineLength::Columns(100)
     );
     assert_eq!(resolved.warnings.len(), 1);
-    assert_eq!(resolved.warnings[0].line, 5);
+    assert_eq!(resolved.warnings[0].line(), Some(5));
     assert_eq!(resolved.warnings[0].fallback, "100");
 }
 
@@ -477,7 +483,7 @@ fn warning_names_the_value_in_use_when_the_cli_overrides() {
     assert_eq!(resolved.warnings[0].fallback, "3");
     assert_eq!(
         resolved.warnings[0].kind,
-        crate::WarningKind::OverriddenInvalidValue
+        crate::ProblemKind::OverriddenInvalidValue
     );
 }
 
@@ -501,7 +507,7 @@ fn out_of_range_values_warn() {
         assert_eq!(resolved.settings, Settings::default(), "{line}");
         assert_eq!(resolved.warnings.len(), 1, "{line}");
         assert_eq!(resolved.warnings[0].key, key);
-        assert_eq!(resolved.warnings[0].line, 3);
+        assert_eq!(resolved.warnings[0].line(), Some(3));
     }
 }
 
@@ -519,7 +525,7 @@ fn unknown_nbtidy_keys_warn_but_linter_keys_do_not() {
     let shown: Vec<String> = resolved
         .warnings
         .iter()
-        .map(|w| format!("{}:{}:{}", w.line, w.key, w.message))
+        .map(|w| format!("{}:{}:{}", w.line().unwrap(), w.key, w.message))
         .collect();
     assert_eq!(
         shown,

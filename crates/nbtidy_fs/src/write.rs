@@ -138,6 +138,25 @@ const CHANGED: &str = "the file changed on disk while nbtidy was working on it (
 /// # Errors
 /// A [`WriteError`] naming what failed; the notebook is not modified.
 pub fn replace(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteError> {
+    replace_with(path, original, bytes, true)
+}
+
+/// [`replace`] without `fsync`: still atomic for readers (and every check is made), but not
+/// durable across a power loss. For temporary files another program hands over and reads right
+/// back, where waiting for the disk is pure cost: git's merge driver result (`%A`).
+///
+/// # Errors
+/// A [`WriteError`] naming what failed; the file is not modified.
+pub fn replace_temporary(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteError> {
+    replace_with(path, original, bytes, false)
+}
+
+fn replace_with(
+    path: &Path,
+    original: &[u8],
+    bytes: &[u8],
+    durable: bool,
+) -> Result<(), WriteError> {
     let target = resolve_symlinks(path)?;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -171,7 +190,7 @@ pub fn replace(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteEr
     let content = if in_place { original } else { bytes };
     let mut file = temp.as_file();
     file.write_all(content)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| if durable { file.sync_all() } else { Ok(()) })
         .map_err(io_error(format!(
             "cannot write {} (the notebook is not modified)",
             temp.path().display()
@@ -194,7 +213,7 @@ pub fn replace(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteEr
     }
     let temp_path = temp.path().to_path_buf();
     let result = if in_place {
-        let result = overwrite(writable, bytes, original);
+        let result = overwrite(writable, bytes, original, durable);
         match &result {
             // The saved copy of the old bytes is not needed any more.
             Ok(()) => drop(temp.close()),
@@ -218,7 +237,7 @@ pub fn replace(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteEr
     result?;
     // Make the rename durable. Directories that cannot be opened or synced (some network file
     // systems) do not make the write fail: the file is already in place.
-    if let Ok(dir) = File::open(&dir) {
+    if durable && let Ok(dir) = File::open(&dir) {
         let _ = dir.sync_all();
     }
     Ok(())
@@ -226,12 +245,17 @@ pub fn replace(path: &Path, original: &[u8], bytes: &[u8]) -> Result<(), WriteEr
 
 /// Overwrites `file` with `bytes` from the start and cuts it to that length. On failure it tries
 /// to put `original` back.
-fn overwrite(mut file: File, bytes: &[u8], original: &[u8]) -> Result<(), WriteError> {
+fn overwrite(
+    mut file: File,
+    bytes: &[u8],
+    original: &[u8],
+    durable: bool,
+) -> Result<(), WriteError> {
     let write = |file: &mut File, content: &[u8]| -> std::io::Result<()> {
         file.rewind()?;
         file.write_all(content)?;
         file.set_len(content.len() as u64)?;
-        file.sync_all()
+        if durable { file.sync_all() } else { Ok(()) }
     };
     write(&mut file, bytes).map_err(|err| {
         let restored = write(&mut file, original).is_ok();

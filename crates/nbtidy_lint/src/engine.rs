@@ -1,7 +1,8 @@
 //! The lint engine: checking one notebook.
 //!
 //! 1. decode and classify every cell; parse the Python cells (IPython syntax, top-level `await`);
-//! 2. run every enabled rule (see [`crate::Selection`]);
+//! 2. run every enabled rule (see [`crate::Selection`]): its notebook-level check, and its node
+//!    visits in one shared walk of each parsed cell ([`crate::checker`]);
 //! 3. set each finding's severity from the selection, drop suppressed findings (`# noqa`,
 //!    `# noqa: CODE`, cell tags `nbtidy-ignore` / `nbtidy-ignore:CODE`), map the edits of
 //!    indented cells back to the cell as stored, sort by location.
@@ -14,6 +15,7 @@ use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Diagnostic, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
 
+use crate::checker::Dispatch;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::noqa;
@@ -65,6 +67,7 @@ pub fn run_rules(context: &Context<'_>, selection: &Selection) -> Vec<Diagnostic
     for rule in selection.rules() {
         rule.check(context, &mut out);
     }
+    Dispatch::new(selection.rules()).run(context, &mut out);
     let mut suppressions = noqa::Suppressions::new(context);
     let mut diagnostics: Vec<Diagnostic> = out
         .into_vec()

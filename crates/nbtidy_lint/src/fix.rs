@@ -1,8 +1,8 @@
 //! Applying fixes.
 //!
 //! 1. Lint; take the findings whose fix is allowed (safe, or any with `unsafe_fixes`).
-//! 2. Pick fixes whose edits do not overlap (in notebook order); code edits and JSON edits of a
-//!    cell whose code changes never mix.
+//! 2. Pick fixes whose edits do not overlap (in notebook order, import sorting's last); code
+//!    edits and JSON edits of a cell whose code changes never mix.
 //! 3. Apply code edits per cell; a cell that parsed before must still parse after. When it does
 //!    not, that round is done again with the cell's fixes applied one per round (two fixes can
 //!    each be right and together break a block: removing both imports of `def f():` leaves it
@@ -17,11 +17,17 @@ use std::ops::Range;
 use std::path::Path;
 
 use nbtidy_config::Resolved;
-use nbtidy_diagnostics::{Applicability, Diagnostic, EditTarget, FileDiagnostics};
+use nbtidy_diagnostics::{Applicability, Diagnostic, Edit, EditTarget, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
 
 use crate::context::Context;
 use crate::selection::Selection;
+
+/// Rules whose fixes rewrite a whole region (I001 rewrites an import block): in a round, every
+/// other fix that overlaps one of theirs is applied first, as ruff applies its import-sorting
+/// fixes after the others (an unused import is removed, then the block is sorted, and not the
+/// other way round, which would leave the blank line sorting added).
+const APPLIED_LAST: &[&str] = &["I001"];
 
 /// At most this many lint-and-fix rounds.
 pub const MAX_ROUNDS: usize = 10;
@@ -31,7 +37,13 @@ pub const MAX_ROUNDS: usize = 10;
 pub struct FixOutcome {
     /// The new bytes, when anything changed.
     pub bytes: Option<Vec<u8>>,
-    /// How many findings were fixed.
+    /// How many findings before fixing: what `check` without `--fix` reports.
+    pub before: usize,
+    /// Of those, how many had a fix that was allowed (safe, or any with `unsafe_fixes`).
+    pub fixable: usize,
+    /// How many findings were fixed: the findings whose fix was applied, in any round (a finding
+    /// whose fix is identical to one applied for another finding, as the names of one unused
+    /// `import a, b` share the removal of the statement, is fixed with it).
     pub fixed: usize,
     /// Fixes that were not applied because the code would no longer parse (`cell N: CODE: message`).
     pub dropped: Vec<String>,
@@ -125,19 +137,32 @@ pub fn fix_notebook(
 ) -> Result<FixOutcome, NotebookError> {
     let mut current = bytes.to_vec();
     let mut fixed = 0;
+    let mut first_round: Option<(usize, usize)> = None;
     let mut dropped = Vec::new();
     let mut refused: HashSet<(String, String, Option<usize>)> = HashSet::new();
     // Cells whose fixes broke them together: one fix per round from then on.
     let mut one_at_a_time: HashSet<usize> = HashSet::new();
+    // The findings of the last round, when it found nothing to fix.
+    let mut remaining: Option<FileDiagnostics> = None;
     for _ in 0..MAX_ROUNDS {
         let notebook = Notebook::parse(&current)?;
         let context = Context::new(path, &notebook, config);
         let diagnostics = crate::run_rules(&context, selection);
-        let candidates: Vec<&Diagnostic> = diagnostics
+        // `key` allocates: only asked when some fix was refused.
+        let mut candidates: Vec<&Diagnostic> = diagnostics
             .iter()
-            .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+            .filter(|d| {
+                allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d)))
+            })
             .collect();
+        first_round.get_or_insert((diagnostics.len(), candidates.len()));
+        // Rewrites of whole regions give way to the other fixes they overlap (stable: notebook
+        // order otherwise), and run on what those leave in a later round.
+        candidates.sort_by_key(|d| APPLIED_LAST.contains(&d.code));
         if candidates.is_empty() {
+            // Nothing left to fix: this round's findings are what remains (no third lint).
+            drop(candidates);
+            remaining = Some(crate::file_diagnostics(path, &context, diagnostics));
             break;
         }
         // Pick non-overlapping fixes. Each set of ranges is kept sorted, so a fix is checked
@@ -148,6 +173,10 @@ pub fn fix_notebook(
         // The sources of the cells with code edits, for JSON edits to stay clear of.
         let mut edited_sources = Ranges::default();
         let mut accepted: Vec<&Diagnostic> = Vec::new();
+        // The accepted fixes' edits, and the findings whose fix is identical to one of them (the
+        // names of one unused `import a, b`): fixed with it, as in ruff.
+        let mut accepted_edits: HashSet<&[Edit]> = HashSet::new();
+        let mut same_fix: Vec<&Diagnostic> = Vec::new();
         for diagnostic in candidates {
             let fix = diagnostic.fix.as_ref().expect("filtered on fixes");
             let conflict = fix.edits.iter().any(|edit| match &edit.target {
@@ -164,8 +193,12 @@ pub fn fix_notebook(
                 }
             });
             if conflict {
+                if accepted_edits.contains(fix.edits.as_slice()) {
+                    same_fix.push(diagnostic);
+                }
                 continue;
             }
+            accepted_edits.insert(&fix.edits);
             for edit in &fix.edits {
                 match &edit.target {
                     EditTarget::Code { cell, range } => {
@@ -247,7 +280,7 @@ pub fn fix_notebook(
                     refuse_in.insert(cell);
                 }
             }
-            for diagnostic in &accepted {
+            for diagnostic in accepted.iter().chain(&same_fix) {
                 if touches(diagnostic, &refuse_in) {
                     refused.insert(key(diagnostic));
                     dropped.push(format!(
@@ -280,27 +313,131 @@ pub fn fix_notebook(
             }
         }
         let next = notebook.splice(edits);
-        fixed += accepted.len();
+        fixed += accepted.len() + same_fix.len();
         if next == current {
             break;
         }
         current = next;
     }
-    let notebook = Notebook::parse(&current)?;
-    let context = Context::new(path, &notebook, config);
-    let remaining = crate::file_diagnostics(path, &context, crate::run_rules(&context, selection));
+    let remaining = match remaining {
+        Some(remaining) => remaining,
+        None => {
+            let notebook = Notebook::parse(&current)?;
+            let context = Context::new(path, &notebook, config);
+            crate::file_diagnostics(path, &context, crate::run_rules(&context, selection))
+        }
+    };
     // Fixes that would still apply: the rounds ran out (or fixes kept undoing each other).
     let unconverged = remaining
         .diagnostics
         .iter()
-        .filter(|d| allowed(d, unsafe_fixes) && !refused.contains(&key(d)))
+        .filter(|d| allowed(d, unsafe_fixes) && (refused.is_empty() || !refused.contains(&key(d))))
         .count();
     let changed = current != bytes;
+    let (before, fixable) = first_round.unwrap_or((remaining.diagnostics.len(), 0));
     Ok(FixOutcome {
         bytes: changed.then_some(current),
+        before,
+        fixable,
         fixed,
         dropped,
         unconverged,
         remaining,
     })
+}
+
+/// What `nbtidy format --fix` does before it formats ([`fix_and_sort`]).
+#[derive(Debug, Default)]
+pub struct SaveFixes {
+    /// The new bytes, when anything changed.
+    pub bytes: Option<Vec<u8>>,
+    /// Fixes not applied because the code would no longer parse (as [`FixOutcome::dropped`]).
+    pub dropped: Vec<String>,
+}
+
+/// `true` unless `.editorconfig` turns import sorting off (`nbtidy_rule.I001 = off` or
+/// `nbtidy_rule.unsorted-imports = off`): `nbtidy format --fix` sorts imports even when I001
+/// is not selected for `check`, since sorting is what a save action is expected to do.
+pub fn sorts_imports(config: &Resolved) -> bool {
+    let off = |key: &str| {
+        config
+            .raw(key)
+            .is_some_and(|(value, _)| value.trim().eq_ignore_ascii_case("off"))
+    };
+    !off("nbtidy_rule.i001") && !off("nbtidy_rule.unsorted-imports")
+}
+
+/// The save action's fixing, in order: the safe fixes of the notebook's `selection`, then
+/// import sorting (I001's fix, whether or not I001 is selected, unless [`sorts_imports`] says
+/// no). Both are [`fix_notebook`] runs; formatting comes after, in the caller.
+///
+/// # Errors
+/// When the bytes are not a notebook nbtidy can read.
+pub fn fix_and_sort(
+    path: &Path,
+    bytes: &[u8],
+    config: &Resolved,
+    selection: &Selection,
+) -> Result<SaveFixes, NotebookError> {
+    let fixed = fix_notebook(path, bytes, config, selection, false)?;
+    let mut dropped = fixed.dropped;
+    let mut current = fixed.bytes;
+    if sorts_imports(config) {
+        let args = crate::SelectionArgs {
+            select: Some(vec!["I001".to_owned()]),
+            ..crate::SelectionArgs::default()
+        };
+        let (sorting, _) = Selection::resolve(config, &args);
+        let sorted = fix_notebook(
+            path,
+            current.as_deref().unwrap_or(bytes),
+            config,
+            &sorting,
+            false,
+        )?;
+        dropped.extend(sorted.dropped);
+        if sorted.bytes.is_some() {
+            current = sorted.bytes;
+        }
+    }
+    Ok(SaveFixes {
+        bytes: current,
+        dropped,
+    })
+}
+
+/// [`fix_and_sort`] for the code of one cell (`nbtidy format --fix --stdin-filename x.py`):
+/// the code as the only cell of a Python notebook, fixed, and its new code when it changed.
+///
+/// # Errors
+/// When the code cannot be put in a notebook (it always can; the error is the notebook layer's).
+pub fn fix_and_sort_code(
+    path: &Path,
+    code: &str,
+    config: &Resolved,
+    selection: &Selection,
+) -> Result<(Option<String>, Vec<String>), NotebookError> {
+    let notebook = serde_json::json!({
+        "cells": [{
+            "cell_type": "code",
+            "execution_count": null,
+            "id": "cell",
+            "metadata": {},
+            "outputs": [],
+            "source": code,
+        }],
+        "metadata": {"language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    })
+    .to_string();
+    let fixed = fix_and_sort(path, notebook.as_bytes(), config, selection)?;
+    let Some(bytes) = fixed.bytes else {
+        return Ok((None, fixed.dropped));
+    };
+    let new = Notebook::parse(&bytes)?
+        .source(0)
+        .map(|source| source.text.into_owned())
+        .ok();
+    Ok((new.filter(|new| new != code), fixed.dropped))
 }

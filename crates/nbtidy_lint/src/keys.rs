@@ -388,7 +388,7 @@ mod tests {
         (dir, resolved)
     }
 
-    fn selection(editorconfig: &str) -> (Selection, Vec<crate::SelectionProblem>) {
+    fn selection(editorconfig: &str) -> (Selection, Vec<crate::SettingProblem>) {
         let (_dir, resolved) = resolve(editorconfig);
         assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
         Selection::resolve(&resolved, &SelectionArgs::default())
@@ -455,7 +455,7 @@ mod tests {
             }
             let (_, problems) = selection(&format!("root = true\n[*]\n{} = bogus\n", key.key));
             assert!(
-                problems.iter().any(|p| p.is_error),
+                problems.iter().any(|p| p.is_error()),
                 "{} = bogus is not an error",
                 key.key
             );

@@ -8,6 +8,7 @@
 //! in its family's list ([`registry::Family`]) and one fixture folder under
 //! `tests/fixtures/<CODE>/`. The engine that runs them is [`engine`]; fixing is [`fix`].
 
+pub mod checker;
 pub mod context;
 pub mod diagnostics;
 pub mod engine;
@@ -20,10 +21,12 @@ pub mod rules;
 pub mod selection;
 pub mod semantic;
 
+pub use checker::At;
 pub use context::{CellKind, CellView, Context};
 pub use diagnostics::Diagnostics;
 pub(crate) use engine::file_diagnostics;
 pub use engine::{check_notebook, run_rules};
+pub use nbtidy_config::SettingProblem;
 pub use registry::{RULES, find_rule, linter_keys, resolver};
 pub use rule::{FixAvailability, Rule, RuleMeta, RuleOption};
-pub use selection::{Selection, SelectionArgs, SelectionProblem};
+pub use selection::{Selection, SelectionArgs};

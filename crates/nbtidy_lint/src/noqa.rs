@@ -21,6 +21,16 @@ pub(crate) struct Suppressions<'c, 'a> {
     context: &'c Context<'a>,
     /// The byte ranges of the `noqa` comments on each (0-based cell, row) asked about.
     comments: FxHashMap<(usize, usize), Vec<TextRange>>,
+    /// Whether each cell's text holds `noqa` at all (asked once per cell): most cells do not,
+    /// and their findings then cost no per-line lookup.
+    has_noqa: Vec<Option<bool>>,
+}
+
+/// Whether `text` holds `noqa` in any case, without allocating.
+fn holds_noqa(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|window| window.eq_ignore_ascii_case(b"noqa"))
 }
 
 impl<'c, 'a> Suppressions<'c, 'a> {
@@ -28,6 +38,7 @@ impl<'c, 'a> Suppressions<'c, 'a> {
         Suppressions {
             context,
             comments: FxHashMap::default(),
+            has_noqa: vec![None; context.cells().len()],
         }
     }
 
@@ -52,6 +63,9 @@ impl<'c, 'a> Suppressions<'c, 'a> {
         if !cell.is_python() {
             return false;
         }
+        if !*self.has_noqa[number - 1].get_or_insert_with(|| holds_noqa(cell.text())) {
+            return false;
+        }
         let row = diagnostic.location.start.row;
         let comments = self
             .comments
@@ -70,7 +84,7 @@ fn noqa_comments(cell: &CellView<'_>, row: usize) -> Vec<TextRange> {
     let text = cell.text();
     // Most lines have no `noqa`: look at the text before asking for the cell's tokens (which
     // would parse the cell, e.g. for a finding about its outputs).
-    if !text[line.clone()].to_ascii_lowercase().contains("noqa") {
+    if !holds_noqa(&text[line.clone()]) {
         return Vec::new();
     }
     let Some(parsed) = cell.parsed() else {

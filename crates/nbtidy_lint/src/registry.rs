@@ -31,6 +31,7 @@ impl std::fmt::Debug for Family {
 pub static FAMILIES: &[&Family] = &[
     &rules::pyflakes::FAMILY,
     &rules::pycodestyle::FAMILY,
+    &rules::isort::FAMILY,
     &rules::notebook::FAMILY,
 ];
 
@@ -43,13 +44,17 @@ pub static RULES: LazyLock<Vec<&'static dyn Rule>> = LazyLock::new(|| {
 });
 
 /// The `.editorconfig` keys the linter reads besides the formatter's settings: the engine's own
-/// ([`nbtidy_config::LINTER_KEYS`]) and every `nbtidy_*` option a rule declares. Derived from
+/// ([`nbtidy_config::LINTER_KEYS`]) and every `nbtidy_*` option a rule declares (a settings key
+/// a rule also reads, such as `nbtidy_target_version`, stays the settings layer's). Derived from
 /// the registry, so a rule's option is declared once, on the rule.
 pub fn linter_keys() -> Vec<&'static str> {
     let mut keys: Vec<&'static str> = nbtidy_config::LINTER_KEYS.to_vec();
     for rule in RULES.iter() {
         for key in rule.meta().keys {
-            if key.starts_with("nbtidy_") && !keys.contains(key) {
+            if key.starts_with("nbtidy_")
+                && !keys.contains(key)
+                && !nbtidy_config::NBTIDY_KEYS.contains(key)
+            {
                 keys.push(key);
             }
         }

@@ -2,6 +2,9 @@
 
 use nbtidy_diagnostics::{Applicability, Severity};
 
+use ruff_python_ast::{AnyNodeRef, NodeKind};
+
+use crate::checker::At;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 
@@ -70,8 +73,19 @@ pub trait Rule: Sync + Send {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Adds the rule's findings for one notebook to `out`.
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics);
+    /// Adds the rule's notebook-level findings (JSON, lines, tokens, the semantic model) for one
+    /// notebook to `out`. Rules that only look at AST nodes leave it out and use [`Rule::visit`].
+    fn check(&self, _context: &Context<'_>, _out: &mut Diagnostics) {}
+
+    /// The kinds of statements and expressions [`Rule::visit`] wants: the engine walks each
+    /// parsed cell once ([`crate::checker`]) and hands every node of these kinds to the rules
+    /// that asked for it.
+    fn visits(&self) -> &'static [NodeKind] {
+        &[]
+    }
+
+    /// Adds the rule's findings for one node of a kind in [`Rule::visits`], in source order.
+    fn visit(&self, _node: AnyNodeRef<'_>, _at: &At<'_, '_>, _out: &mut Diagnostics) {}
 }
 
 /// Declares a rule: a unit struct whose doc comment is the rule's documentation, and its

@@ -12,13 +12,13 @@
 //! The fail level is `nbtidy_fail_on` (`error` by default), or `--fail-on`.
 //!
 //! Every invalid value met on the way (a base set, a severity, a fail level, a rule option such
-//! as `nbtidy_max_output_size`, a selector) is a [`SelectionProblem`] with `is_error`, whose
-//! message reads `key = value: expected ...` after its origin; [`argument_problems`] checks the
-//! command line's selectors alone, once per run.
+//! as `nbtidy_max_output_size`, a selector) is a [`SettingProblem`], the same type the settings
+//! layer gives for `.editorconfig` values (`SOURCE: key = value: expected ...`);
+//! [`argument_problems`] checks the command line's selectors alone, once per run.
 
 use std::collections::BTreeMap;
 
-use nbtidy_config::{Origin, Resolved};
+use nbtidy_config::{Origin, Resolved, SettingProblem};
 use nbtidy_diagnostics::Severity;
 
 use crate::registry::{RULES, find_rule};
@@ -33,23 +33,6 @@ pub struct SelectionArgs {
     pub ignore: Vec<String>,
     /// `--fail-on`.
     pub fail_on: Option<Severity>,
-}
-
-/// A problem with a rule setting.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SelectionProblem {
-    /// Where (`path:line`, or `command line`).
-    pub origin: String,
-    /// What.
-    pub message: String,
-    /// `true` for invalid values (the notebook is not checked), `false` for warnings.
-    pub is_error: bool,
-}
-
-impl std::fmt::Display for SelectionProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.origin, self.message)
-    }
 }
 
 /// The rules that run on one notebook.
@@ -106,24 +89,22 @@ impl Selection {
     }
 
     /// Resolves the selection for one notebook.
-    pub fn resolve(config: &Resolved, args: &SelectionArgs) -> (Selection, Vec<SelectionProblem>) {
+    pub fn resolve(config: &Resolved, args: &SelectionArgs) -> (Selection, Vec<SettingProblem>) {
         let mut problems = Vec::new();
-        let origin_text = |origin: &Origin| origin.to_string();
 
         // 1. Base set.
         let (base, base_origin) = match config.raw("nbtidy_rules") {
             Some((value, origin)) => match value.to_ascii_lowercase().as_str() {
-                "recommended" => ("recommended", origin_text(&origin)),
-                "all" => ("all", origin_text(&origin)),
-                "none" => ("none", origin_text(&origin)),
+                "recommended" => ("recommended", origin.to_string()),
+                "all" => ("all", origin.to_string()),
+                "none" => ("none", origin.to_string()),
                 _ => {
-                    problems.push(SelectionProblem {
-                        origin: origin_text(&origin),
-                        message: format!(
-                            "nbtidy_rules = {value}: expected `recommended`, `all` or `none`"
-                        ),
-                        is_error: true,
-                    });
+                    problems.push(SettingProblem::invalid(
+                        origin,
+                        "nbtidy_rules",
+                        value,
+                        "expected `recommended`, `all` or `none`",
+                    ));
                     ("recommended", "default".to_owned())
                 }
             },
@@ -155,21 +136,23 @@ impl Selection {
                 continue;
             };
             let Some(rule) = find_rule(selector) else {
-                problems.push(SelectionProblem {
-                    origin: origin_text(&origin),
-                    message: format!("{key}: no rule has this code or name; ignored"),
-                    is_error: false,
-                });
+                problems.push(SettingProblem::ignored(
+                    origin,
+                    key,
+                    value,
+                    "no rule has this code or name; ignored",
+                ));
                 continue;
             };
             let meta = rule.meta();
             match value.to_ascii_lowercase().as_str() {
                 "off" | "false" | "none" if meta.code == "E999" => {
-                    problems.push(SelectionProblem {
-                        origin: origin_text(&origin),
-                        message: format!("{key} = {value}: syntax-error cannot be turned off"),
-                        is_error: false,
-                    });
+                    problems.push(SettingProblem::ignored(
+                        origin,
+                        key,
+                        value,
+                        "syntax-error cannot be turned off",
+                    ));
                 }
                 "off" | "false" | "none" => {
                     enabled.remove(meta.code);
@@ -183,11 +166,12 @@ impl Selection {
                     explicit.insert(meta.code, severity);
                     enabled.insert(meta.code, (severity, format!("{key} ({origin})")));
                 }
-                _ => problems.push(SelectionProblem {
-                    origin: origin_text(&origin),
-                    message: format!("{key} = {value}: expected `off`, `warning` or `error`"),
-                    is_error: true,
-                }),
+                _ => problems.push(SettingProblem::invalid(
+                    origin,
+                    key,
+                    value,
+                    "expected `off`, `warning` or `error`",
+                )),
             }
         }
 
@@ -197,11 +181,12 @@ impl Selection {
             for selector in select {
                 let matched = match_selector(selector);
                 if matched.is_empty() {
-                    problems.push(SelectionProblem {
-                        origin: "command line".to_owned(),
-                        message: format!("--select = {selector}: {SELECTOR_EXPECTED}"),
-                        is_error: true,
-                    });
+                    problems.push(SettingProblem::invalid(
+                        Origin::Cli,
+                        "--select",
+                        selector,
+                        SELECTOR_EXPECTED,
+                    ));
                 }
                 for rule in matched {
                     let meta = rule.meta();
@@ -216,11 +201,12 @@ impl Selection {
         for selector in &args.ignore {
             let matched = match_selector(selector);
             if matched.is_empty() {
-                problems.push(SelectionProblem {
-                    origin: "command line".to_owned(),
-                    message: format!("--ignore = {selector}: {SELECTOR_EXPECTED}"),
-                    is_error: true,
-                });
+                problems.push(SettingProblem::invalid(
+                    Origin::Cli,
+                    "--ignore",
+                    selector,
+                    SELECTOR_EXPECTED,
+                ));
             }
             for rule in matched {
                 enabled.remove(rule.meta().code);
@@ -233,16 +219,15 @@ impl Selection {
             Some(level) => (level, "command line".to_owned()),
             None => match config.raw("nbtidy_fail_on") {
                 Some((value, origin)) => match value.to_ascii_lowercase().as_str() {
-                    "error" => (Severity::Error, origin_text(&origin)),
-                    "warning" => (Severity::Warning, origin_text(&origin)),
+                    "error" => (Severity::Error, origin.to_string()),
+                    "warning" => (Severity::Warning, origin.to_string()),
                     _ => {
-                        problems.push(SelectionProblem {
-                            origin: origin_text(&origin),
-                            message: format!(
-                                "nbtidy_fail_on = {value}: expected `error` or `warning`"
-                            ),
-                            is_error: true,
-                        });
+                        problems.push(SettingProblem::invalid(
+                            origin,
+                            "nbtidy_fail_on",
+                            value,
+                            "expected `error` or `warning`",
+                        ));
                         (Severity::Error, "default".to_owned())
                     }
                 },
@@ -266,16 +251,14 @@ const SELECTOR_EXPECTED: &str =
 
 /// Problems with the command line's rule selectors alone (`--select`, `--ignore`): they apply to
 /// every notebook, so a caller can report them once before doing anything.
-pub fn argument_problems(args: &SelectionArgs) -> Vec<SelectionProblem> {
+pub fn argument_problems(args: &SelectionArgs) -> Vec<SettingProblem> {
     let select = args.select.iter().flatten().map(|s| ("--select", s));
     let ignore = args.ignore.iter().map(|s| ("--ignore", s));
     select
         .chain(ignore)
         .filter(|(_, selector)| match_selector(selector).is_empty())
-        .map(|(flag, selector)| SelectionProblem {
-            origin: "command line".to_owned(),
-            message: format!("{flag} = {selector}: {SELECTOR_EXPECTED}"),
-            is_error: true,
+        .map(|(flag, selector)| {
+            SettingProblem::invalid(Origin::Cli, flag, selector.as_str(), SELECTOR_EXPECTED)
         })
         .collect()
 }
@@ -297,15 +280,12 @@ fn rule_options() -> impl Iterator<Item = &'static crate::RuleOption> {
 /// with the parser each rule declares for its options, so an invalid value is an error for the
 /// notebooks it applies to, like any other invalid value, instead of the rule silently using its
 /// default.
-pub fn option_problems(config: &Resolved) -> Vec<SelectionProblem> {
+pub fn option_problems(config: &Resolved) -> Vec<SettingProblem> {
     rule_options()
         .filter_map(|option| {
             let (value, origin) = config.raw(option.key)?;
-            (!(option.valid)(value)).then(|| SelectionProblem {
-                origin: origin.to_string(),
-                message: format!("{} = {value}: {}", option.key, option.expected),
-                is_error: true,
-            })
+            (!(option.valid)(value))
+                .then(|| SettingProblem::invalid(origin, option.key, value, option.expected))
         })
         .collect()
 }

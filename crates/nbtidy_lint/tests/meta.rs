@@ -77,7 +77,9 @@ fn rule_keys_are_known_to_the_settings_layer() {
     for rule in RULES.iter() {
         for key in rule.meta().keys {
             assert!(
-                formatter_keys.contains(key) || nbtidy_lint::linter_keys().contains(key),
+                formatter_keys.contains(key)
+                    || nbtidy_config::NBTIDY_KEYS.contains(key)
+                    || nbtidy_lint::linter_keys().contains(key),
                 "{}: key `{key}` is neither a formatter key nor an `nbtidy_*` option (it would warn as unknown)",
                 rule.meta().code
             );
@@ -91,7 +93,12 @@ fn rule_keys_are_known_to_the_settings_layer() {
 fn every_rule_option_is_typed() {
     for rule in RULES.iter() {
         let meta = rule.meta();
-        for key in meta.keys.iter().filter(|key| key.starts_with("nbtidy_")) {
+        // Settings keys (`nbtidy_target_version`) are validated by the settings layer.
+        for key in meta
+            .keys
+            .iter()
+            .filter(|key| key.starts_with("nbtidy_") && !nbtidy_config::NBTIDY_KEYS.contains(key))
+        {
             assert!(
                 meta.options.iter().any(|option| option.key == *key),
                 "{}: option `{key}` has no RuleOption (how is an invalid value reported?)",

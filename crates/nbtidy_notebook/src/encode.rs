@@ -1,6 +1,6 @@
 //! Re-encoding a cell's `source` in the original's shape and the file's style.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::json_string::{self, Escaping};
 use crate::{CellSource, SourceShape};
@@ -86,14 +86,28 @@ pub(crate) fn encode_source(
     if lines.is_empty() {
         return "[]".to_owned();
     }
-    // Lines that did not change keep their original bytes, whatever their escaping.
-    let original: HashMap<std::borrow::Cow<'_, str>, &str> = spans
-        .iter()
-        .filter_map(|span| {
-            let raw = &file[span.clone()];
-            json_string::decode(raw).map(|text| (text, raw))
-        })
-        .collect();
+    // Lines that did not change keep their original bytes, whatever their escaping. A line's
+    // bytes are what `encode` writes for its text unless the file escaped it otherwise (`\/`,
+    // `\u00e9` in a UTF-8 file, ...): only those lines are remembered, by text. (A map of every
+    // line cost a hash and a cache miss per line, more per line as a huge cell grows.)
+    let mut original: FxHashMap<std::borrow::Cow<'_, str>, &str> = FxHashMap::default();
+    let mut scratch = String::new();
+    for span in spans {
+        let raw = &file[span.clone()];
+        let inner = raw.get(1..raw.len().saturating_sub(1)).unwrap_or_default();
+        let plain = json_string::next_special(inner.as_bytes(), 0) == inner.len()
+            && (!style.escaping.ascii_only || inner.bytes().all(|b| b.is_ascii() && b != 0x7f));
+        if plain {
+            continue;
+        }
+        if let Some(text) = json_string::decode(raw) {
+            scratch.clear();
+            json_string::encode_into(&mut scratch, &text, style.escaping);
+            if scratch != raw {
+                original.insert(text, raw);
+            }
+        }
+    }
     let (open, separator, close) = list_layout(file, source, spans, style);
     let mut out = String::with_capacity(new_text.len() + lines.len() * (separator.len() + 4));
     out.push('[');

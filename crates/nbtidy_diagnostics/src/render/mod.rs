@@ -211,8 +211,12 @@ impl FromStr for OutputFormat {
             .find(|(name, _)| name.eq_ignore_ascii_case(s))
             .map(|(_, format)| *format)
             .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|(name, _)| *name).collect();
-                format!("expected one of {}", names.join(", "))
+                let names: Vec<String> = Self::ALL
+                    .iter()
+                    .map(|(name, _)| format!("`{name}`"))
+                    .collect();
+                let (last, rest) = names.split_last().expect("formats exist");
+                format!("expected {} or {last}", rest.join(", "))
             })
     }
 }

@@ -51,7 +51,36 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
         })
         .collect();
 
-    let mut results = Vec::new();
+    let mut driver = ToolComponent::builder()
+        .name("nbtidy")
+        .information_uri(INFORMATION_URI)
+        .rules(rules)
+        .build();
+    if !options.version.is_empty() {
+        driver.version = Some(options.version.clone());
+    }
+    let run = Run::builder()
+        .tool(Tool::from(driver))
+        .column_kind(json!("unicodeCodePoints"))
+        .results(Vec::new())
+        .build();
+    let log = Sarif::builder()
+        .schema(SCHEMA)
+        .version(json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    // The document without results, then each result written into it as soon as it is built,
+    // where `to_string_pretty` would have put it: the structures of serde-sarif weigh a few kB
+    // per result, so holding them all made a large run's memory grow by that much per finding
+    // (254 MiB for ten copies of the corpus, against 44 MiB for one).
+    let document = serde_json::to_string_pretty(&log).expect("plain data serializes");
+    let at = document
+        .find(EMPTY_RESULTS)
+        .expect("the document has an empty result list");
+    debug_assert!(document[..at].ends_with(&format!("\n{}", " ".repeat(RESULT_INDENT - 2))));
+    let (head, tail) = document.split_at(at + EMPTY_RESULTS.len() - 1);
+    let mut out = head.to_owned();
+    let mut any = false;
     for file in files {
         let uri = path_to_uri(&file.path);
         for diagnostic in &file.diagnostics {
@@ -97,33 +126,41 @@ pub(super) fn render(files: &[FileDiagnostics], options: &RenderOptions) -> Stri
             result.rule_index = rule_index
                 .get(diagnostic.code)
                 .and_then(|&index| i64::try_from(index).ok());
-            results.push(result);
+            out.push_str(if any { ",\n" } else { "\n" });
+            any = true;
+            push_indented(
+                &mut out,
+                &serde_json::to_string_pretty(&result).expect("plain data serializes"),
+                RESULT_INDENT,
+            );
         }
     }
 
-    let mut driver = ToolComponent::builder()
-        .name("nbtidy")
-        .information_uri(INFORMATION_URI)
-        .rules(rules)
-        .build();
-    if !options.version.is_empty() {
-        driver.version = Some(options.version.clone());
+    if any {
+        out.push('\n');
+        out.push_str(&" ".repeat(RESULT_INDENT - 2));
     }
-    let run = Run::builder()
-        .tool(Tool::from(driver))
-        .column_kind(json!("unicodeCodePoints"))
-        .results(results)
-        .build();
-    let log = Sarif::builder()
-        .schema(SCHEMA)
-        .version(json!("2.1.0"))
-        .runs(vec![run])
-        .build();
-    let mut out = nbtidy_safe_text::escape_json(
-        serde_json::to_string_pretty(&log).expect("plain data serializes"),
-    );
+    out.push_str(tail);
+    let mut out = nbtidy_safe_text::escape_json(out);
     out.push('\n');
     out
+}
+
+/// How the empty result list of the document reads, pretty-printed.
+const EMPTY_RESULTS: &str = "\"results\": []";
+
+/// The indentation of a result in the pretty-printed document (`{ runs: [ { results: [ ...`).
+const RESULT_INDENT: usize = 8;
+
+/// Appends `text` (pretty-printed JSON) with every line indented by `indent` spaces.
+fn push_indented(out: &mut String, text: &str, indent: usize) {
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        out.extend(std::iter::repeat_n(' ', indent));
+        out.push_str(line);
+    }
 }
 
 /// A SARIF line or column: an integer of at least 1.

@@ -2,6 +2,7 @@
 //! `notebook/`. Each family's `mod.rs` lists its rules in [`crate::registry::Family`]; the
 //! registry lists the families.
 
+pub mod isort;
 pub mod json_util;
 pub mod notebook;
 pub mod pycodestyle;

@@ -18,9 +18,9 @@ use smallvec::SmallVec;
 
 use super::builtins::{is_builtin, is_class_builtin};
 use super::{
-    Binding, BindingFlags, BindingId, BindingKind, DefinedLater, ImportStatement, MODULE_SCOPE,
-    Reference, Scope, ScopeId, ScopeKind, SemanticModel, SimpleAssignment, StarImport,
-    UndefinedName,
+    AnnotationError, Binding, BindingFlags, BindingId, BindingKind, DefinedLater, ImportStatement,
+    MODULE_SCOPE, Reference, Scope, ScopeId, ScopeKind, SemanticModel, SimpleAssignment,
+    StarImport, UndefinedExport, UndefinedLocal, UndefinedName,
 };
 use crate::context::{CellKind, Context};
 use crate::rules::pyflakes::undefined_name::UndefinedName as UndefinedNameRule;
@@ -256,7 +256,15 @@ struct Builder<'a> {
     /// Loads in function and lambda bodies that did not resolve when their body was walked.
     pending_deferred: Vec<Pending>,
     suppressions: Vec<(usize, TextSize)>,
-    exports: Vec<(Name, usize, TextRange)>,
+    /// `__all__` names: (name, cell, range, checked): `checked` is false for the names of
+    /// `__all__.extend(...)` / `.append(...)`, which ruff does not report as undefined.
+    exports: Vec<(Name, usize, TextRange, bool)>,
+    /// Whether the names `collect_exports` finds are checked (see `exports`).
+    exports_checked: bool,
+    /// The first load in each function scope that resolved outside it (an enclosing scope's
+    /// binding or a builtin), by (scope, name): a later local binding of the name makes it
+    /// `undefined-local` (F823).
+    outer_loads: FxHashMap<(ScopeId, Name), usize>,
     /// `nbtidy_builtins`: names defined everywhere (platform globals such as `spark`).
     extra_builtins: Vec<&'a str>,
 }
@@ -301,6 +309,8 @@ impl<'a> Builder<'a> {
             pending_deferred: Vec::new(),
             suppressions: Vec::new(),
             exports: Vec::new(),
+            exports_checked: true,
+            outer_loads: FxHashMap::default(),
             extra_builtins: extra_builtins(context),
         }
     }
@@ -404,6 +414,19 @@ impl<'a> Builder<'a> {
                 flags.nonlocal |= old.flags.nonlocal;
             }
         } else {
+            if self.model.scopes[scope].kind == ScopeKind::Function
+                && !matches!(kind, BindingKind::Global | BindingKind::Nonlocal)
+                && let Some(&reference) = self.outer_loads.get(&(scope, name.clone()))
+            {
+                let load = &self.model.references[reference];
+                if self.model.is_reportable(load.cell) {
+                    self.model.undefined_locals.push(UndefinedLocal {
+                        name: name.clone(),
+                        cell: load.cell,
+                        range: load.range,
+                    });
+                }
+            }
             let mut outer = self.model.scopes[scope].parent;
             while let Some(outer_id) = outer {
                 let outer_scope = &self.model.scopes[outer_id];
@@ -539,6 +562,17 @@ impl<'a> Builder<'a> {
             }
         }
         let reference = self.push_reference(name, range, found);
+        if !self.executing
+            && self.model.scopes[self.scope].kind == ScopeKind::Function
+            && found.map_or_else(
+                || is_builtin(name),
+                |binding| self.model.bindings[binding].scope != self.scope,
+            )
+        {
+            self.outer_loads
+                .entry((self.scope, name.clone()))
+                .or_insert(reference);
+        }
         if let Some(binding) = found {
             self.model.bindings[binding].references.push(reference);
             if let Some(submodule) = self.aliased_submodule(name, scope_id, binding) {
@@ -840,8 +874,11 @@ impl<'a> Builder<'a> {
                             range: self.at(stmt.range()),
                             module: module.to_string(),
                         });
-                        self.suppressions
-                            .push((self.cell, self.at(stmt.range()).start()));
+                        let point = (self.cell, self.at(stmt.range()).start());
+                        self.suppressions.push(point);
+                        if self.scope == MODULE_SCOPE && self.model.first_module_star.is_none() {
+                            self.model.first_module_star = Some(point);
+                        }
                         continue;
                     }
                     let bound = alias
@@ -1013,6 +1050,7 @@ impl<'a> Builder<'a> {
                             Name::new(literal.value.to_str()),
                             self.cell,
                             self.at(literal.range),
+                            self.exports_checked,
                         ));
                     }
                 }
@@ -1021,6 +1059,7 @@ impl<'a> Builder<'a> {
                 Name::new(literal.value.to_str()),
                 self.cell,
                 self.at(literal.range),
+                self.exports_checked,
             )),
             Expr::BinOp(binop) => {
                 self.collect_exports(&binop.left);
@@ -1104,19 +1143,35 @@ impl<'a> Builder<'a> {
                 Deferred::StringAnnotation { snapshot, literal } => {
                     self.restore(snapshot);
                     let text = self.texts[self.cell];
-                    if let Ok(parsed) = ruff_python_parser::parse_string_annotation(text, literal) {
-                        let mut loads = AnnotationLoads { builder: &mut self };
-                        loads.visit_expr(parsed.expr());
+                    match ruff_python_parser::parse_string_annotation(text, literal) {
+                        Ok(parsed) => {
+                            let mut loads = AnnotationLoads { builder: &mut self };
+                            loads.visit_expr(parsed.expr());
+                        }
+                        Err(error) if self.reporting => {
+                            self.model.annotation_errors.push(AnnotationError {
+                                cell: self.cell,
+                                range: self.at(literal.range),
+                                message: error.error.to_string(),
+                            });
+                        }
+                        Err(_) => {}
                     }
                 }
             }
         }
 
         // `__all__` entries are uses of the names at the end of the notebook.
-        for (name, cell, range) in std::mem::take(&mut self.exports) {
-            if let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(name.as_str())
-                && !self.model.bindings[binding].kind.is_unbound()
-            {
+        for (name, cell, range, checked) in std::mem::take(&mut self.exports) {
+            let Some(&binding) = self.model.scopes[MODULE_SCOPE].names.get(name.as_str()) else {
+                if checked && !is_builtin(&name) && self.model.is_reportable(cell) {
+                    self.model
+                        .undefined_exports
+                        .push(UndefinedExport { name, cell, range });
+                }
+                continue;
+            };
+            if !self.model.bindings[binding].kind.is_unbound() {
                 self.model.references.push(Reference {
                     name,
                     cell,
@@ -1134,6 +1189,7 @@ impl<'a> Builder<'a> {
         // names a `global` statement binds; a call that binds it may well run first). Otherwise
         // undefined; they run at call time, so any suppression point may have provided them.
         let suppressed = !self.suppressions.is_empty();
+        let star = !self.model.star_imports.is_empty();
         for Pending { reference } in std::mem::take(&mut self.pending_deferred) {
             let r = &self.model.references[reference];
             let global = self.model.bindings.iter().rposition(|binding| {
@@ -1158,6 +1214,7 @@ impl<'a> Builder<'a> {
                     cell: r.cell,
                     range: r.range,
                     suppressed,
+                    star,
                 });
             }
         }
@@ -1204,11 +1261,16 @@ impl<'a> Builder<'a> {
                 });
             } else {
                 let suppressed = self.suppressions.iter().any(|&point| point < use_at);
+                let star = self
+                    .model
+                    .first_module_star
+                    .is_some_and(|point| point < use_at);
                 self.model.undefined.push(UndefinedName {
                     name,
                     cell,
                     range,
                     suppressed,
+                    star,
                 });
             }
         }
@@ -1565,9 +1627,11 @@ impl<'a> Visitor<'a> for Builder<'a> {
                     && is_dunder_all(&attribute.value)
                     && matches!(attribute.attr.id.as_str(), "extend" | "append")
                 {
+                    self.exports_checked = false;
                     for argument in &call.arguments.args {
                         self.collect_exports(argument);
                     }
+                    self.exports_checked = true;
                 }
             }
             Stmt::IpyEscapeCommand(command) => self.visit_escape_command(command),

@@ -317,6 +317,45 @@ pub struct UndefinedName {
     /// Names may come from a `%run`, `%load`, `%store -r`, `%pylab`, star import or another
     /// language's cell that ran before: not reported.
     pub suppressed: bool,
+    /// A `from module import *` at module level ran before the use (for a function body: is
+    /// anywhere in the notebook): `undefined-local-with-import-star-usage` (F405) reports it.
+    pub star: bool,
+}
+
+/// A name of `__all__` bound nowhere at module level at the end of the notebook:
+/// `undefined-export` (F822), or F405 when the notebook has a module-level star import.
+#[derive(Debug, Clone)]
+pub struct UndefinedExport {
+    /// The name.
+    pub name: Name,
+    /// 0-based cell index.
+    pub cell: usize,
+    /// The range of the string in the cell's code.
+    pub range: TextRange,
+}
+
+/// A load in a function body of a name the function binds only later, which resolved to an
+/// enclosing scope's binding or a builtin: `undefined-local` (F823); Python raises
+/// `UnboundLocalError` there.
+#[derive(Debug, Clone)]
+pub struct UndefinedLocal {
+    /// The name.
+    pub name: Name,
+    /// 0-based cell index.
+    pub cell: usize,
+    /// The range of the load in the cell's code.
+    pub range: TextRange,
+}
+
+/// A string annotation that does not parse: `forward-annotation-syntax-error` (F722).
+#[derive(Debug, Clone)]
+pub struct AnnotationError {
+    /// 0-based cell index.
+    pub cell: usize,
+    /// The range of the string in the cell's code.
+    pub range: TextRange,
+    /// The parser's message.
+    pub message: String,
 }
 
 /// A load executed in one cell of a name bound only in a later cell: `cell-defined-later`
@@ -361,14 +400,37 @@ pub struct SemanticModel {
     pub undefined: Vec<UndefinedName>,
     /// Executed loads of names bound only in a later cell.
     pub defined_later: Vec<DefinedLater>,
+    /// Names of `__all__` bound nowhere (not counting builtins).
+    pub undefined_exports: Vec<UndefinedExport>,
+    /// Loads before the local binding in a function body (F823).
+    pub undefined_locals: Vec<UndefinedLocal>,
+    /// String annotations that do not parse.
+    pub annotation_errors: Vec<AnnotationError>,
+    /// The earliest module-level `from module import *` (cell, offset), if any.
+    pub first_module_star: Option<(usize, TextSize)>,
     /// 0-based indices of the Python cells with syntax errors (nothing is reported inside).
     pub broken_cells: Vec<usize>,
+    /// [`SemanticModel::references`] by (cell, start), built on first use.
+    reference_index: std::cell::OnceCell<FxHashMap<(usize, TextSize), usize>>,
 }
 
 impl SemanticModel {
     /// Builds the model of a notebook.
     pub fn build(context: &Context<'_>) -> Self {
         builder::build(context)
+    }
+
+    /// The load at `start` in cell `cell`, if the model recorded one there: a hash lookup (the
+    /// index is built once, on first use), so a rule asking per node stays linear.
+    pub fn reference_at(&self, cell: usize, start: TextSize) -> Option<&Reference> {
+        let index = self.reference_index.get_or_init(|| {
+            let mut index = FxHashMap::default();
+            for (at, reference) in self.references.iter().enumerate() {
+                index.insert((reference.cell, reference.range.start()), at);
+            }
+            index
+        });
+        index.get(&(cell, start)).map(|&at| &self.references[at])
     }
 
     /// `true` when findings may be reported in cell `cell` (it parsed without errors).

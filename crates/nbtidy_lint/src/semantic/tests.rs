@@ -640,3 +640,53 @@ fn undefined_names_agree_with_ruff() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn undefined_locals_are_loads_before_a_local_binding_of_an_outer_name() {
+    let locals = with_model(
+        &[
+            "def f():\n    print(rate)\n    rate = 2\n",
+            "def g():\n    print(len)\n    len = 1\n    print(len)\n    len = 2\n",
+            "def h():\n    x = 1\n    print(x)\n\ndef k():\n    print(nowhere)\n    nowhere = 1\n",
+            "rate = 1\nclass C:\n    print(rate)\n    rate = 3\n",
+        ],
+        |m| {
+            m.undefined_locals
+                .iter()
+                .map(|u| format!("{}@{}", u.name, u.cell + 1))
+                .collect::<Vec<_>>()
+        },
+    );
+    // `rate` is bound in a later cell: function bodies see the whole notebook. `len` is a
+    // builtin; it is reported once. `nowhere` exists nowhere else (F821), class bodies are not
+    // functions.
+    assert_eq!(locals, ["rate@1", "len@2"]);
+}
+
+#[test]
+fn star_is_set_only_after_a_module_level_star_import() {
+    let star = with_model(
+        &[
+            "print(before)\n",
+            "from pylab import *\n",
+            "print(after)\ndef f():\n    return inside\n",
+            "__all__ = ['plot', 'after']\n",
+        ],
+        |m| {
+            let names: Vec<String> = m
+                .undefined
+                .iter()
+                .map(|u| format!("{}@{}:{}", u.name, u.cell + 1, u.star))
+                .collect();
+            let exports: Vec<String> = m
+                .undefined_exports
+                .iter()
+                .map(|e| e.name.to_string())
+                .collect();
+            (names, exports, m.first_module_star.map(|(cell, _)| cell))
+        },
+    );
+    assert_eq!(star.0, ["before@1:false", "after@3:true", "inside@3:true"]);
+    assert_eq!(star.1, ["plot", "after"]);
+    assert_eq!(star.2, Some(1));
+}

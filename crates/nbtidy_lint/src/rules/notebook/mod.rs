@@ -10,6 +10,7 @@ pub mod error_output;
 pub mod execution_count_present;
 pub mod execution_out_of_order;
 pub mod hardcoded_password;
+pub mod imports_not_in_first_cell;
 pub mod invalid_notebook;
 pub mod large_output;
 pub mod missing_cell_id;
@@ -46,5 +47,6 @@ pub static FAMILY: Family = Family {
         &absolute_local_path::AbsoluteLocalPath,
         &secret_in_notebook::SecretInNotebook,
         &hardcoded_password::HardcodedPassword,
+        &imports_not_in_first_cell::ImportsNotInFirstCell,
     ],
 };

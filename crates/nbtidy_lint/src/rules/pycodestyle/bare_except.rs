@@ -1,10 +1,10 @@
 //! `E722` bare-except: `except:` without an exception type.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{ExceptHandler, Stmt};
+use ruff_python_ast::ExceptHandler;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -52,39 +52,26 @@ impl Rule for BareExcept {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for start in finder.found {
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtTry]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::StmtTry(try_stmt) = node else {
+            return;
+        };
+        for handler in &try_stmt.handlers {
+            let ExceptHandler::ExceptHandler(handler) = handler;
+            if handler.type_.is_none() {
                 // Point at the `except` keyword.
-                let range = TextRange::at(start, TextSize::from(6));
-                out.push(context.code_diagnostic(
+                let range = TextRange::at(handler.start(), TextSize::from(6));
+                out.push(at.context.code_diagnostic(
                     &Self::META,
                     "do not use bare `except`",
-                    cell.index,
+                    at.cell.index,
                     range,
                 ));
             }
         }
-    }
-}
-
-#[derive(Default)]
-struct Finder {
-    found: Vec<TextSize>,
-}
-
-impl<'a> Visitor<'a> for Finder {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::Try(try_stmt) = stmt {
-            for handler in &try_stmt.handlers {
-                let ExceptHandler::ExceptHandler(handler) = handler;
-                if handler.type_.is_none() {
-                    self.found.push(handler.start());
-                }
-            }
-        }
-        visitor::walk_stmt(self, stmt);
     }
 }

@@ -43,7 +43,7 @@ crate::declare_rule! {
         code: "W293",
         name: "blank-line-with-whitespace",
         severity: Warning,
-        recommended: true,
+        recommended: false,
         fix: FixAvailability::Always(nbtidy_diagnostics::Applicability::Safe),
         keys: ["trim_trailing_whitespace"],
     }

@@ -51,7 +51,7 @@ crate::declare_rule! {
         code: "E501",
         name: "line-too-long",
         severity: Warning,
-        recommended: true,
+        recommended: false,
         fix: FixAvailability::None,
         keys: ["max_line_length"],
     }

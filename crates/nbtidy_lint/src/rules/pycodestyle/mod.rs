@@ -10,6 +10,7 @@ pub mod blank_line_with_whitespace;
 pub mod compound_statements;
 pub mod lambda_assignment;
 pub mod line_too_long;
+pub mod module_import_not_at_top_of_file;
 pub mod multiple_imports_on_one_line;
 pub mod none_comparison;
 pub mod not_tests;
@@ -34,6 +35,7 @@ pub static FAMILY: Family = Family {
         &not_tests::NotInTest,
         &not_tests::NotIsTest,
         &multiple_imports_on_one_line::MultipleImportsOnOneLine,
+        &module_import_not_at_top_of_file::ModuleImportNotAtTopOfFile,
         &compound_statements::MultipleStatementsOnOneLineColon,
         &compound_statements::MultipleStatementsOnOneLineSemicolon,
         &useless_semicolon::UselessSemicolon,

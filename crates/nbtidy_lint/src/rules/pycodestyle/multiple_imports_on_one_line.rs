@@ -1,14 +1,13 @@
 //! `E401` multiple-imports-on-one-line: `import os, sys`.
 
 use nbtidy_diagnostics::{Edit, Fix};
-use ruff_python_ast::statement_visitor::{self, StatementVisitor};
-use ruff_python_ast::{Stmt, StmtImport};
 use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 use crate::rules::pycodestyle::lambda_assignment::own_line;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -55,63 +54,52 @@ impl Rule for MultipleImportsOnOneLine {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let Some(parsed) = cell.parsed() else {
-                continue;
-            };
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            let source = cell.text();
-            for import in finder.found {
-                let range = import.range();
-                let separator = match own_line(parsed.tokens(), range) {
-                    Some(line_start) => {
-                        format!("\n{}", &source[line_start..range.start().to_usize()])
-                    }
-                    None => "; ".to_owned(),
-                };
-                let replacement = import
-                    .names
-                    .iter()
-                    .map(|alias| match &alias.asname {
-                        Some(asname) => {
-                            format!("import {} as {}", alias.name.as_str(), asname.as_str())
-                        }
-                        None => format!("import {}", alias.name.as_str()),
-                    })
-                    .collect::<Vec<_>>()
-                    .join(&separator);
-                let mut diagnostic = context.code_diagnostic(
-                    &Self::META,
-                    "multiple imports on one line",
-                    cell.index,
-                    range,
-                );
-                diagnostic.fix_title = Some("Split imports".to_owned());
-                diagnostic.fix = Some(Fix::safe(vec![Edit::code(
-                    cell.index,
-                    range.start().to_usize()..range.end().to_usize(),
-                    replacement,
-                )]));
-                out.push(diagnostic);
-            }
-        }
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtImport]
     }
-}
 
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a StmtImport>,
-}
-
-impl<'a> StatementVisitor<'a> for Finder<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::Import(import) = stmt
-            && import.names.len() > 1
-        {
-            self.found.push(import);
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::StmtImport(import) = node else {
+            return;
+        };
+        if import.names.len() < 2 {
+            return;
         }
-        statement_visitor::walk_stmt(self, stmt);
+        let Some(parsed) = at.cell.parsed() else {
+            return;
+        };
+        let (context, cell) = (at.context, at.cell);
+        let source = cell.text();
+        let range = import.range();
+        let separator = match own_line(parsed.tokens(), range) {
+            Some(line_start) => {
+                format!("\n{}", &source[line_start..range.start().to_usize()])
+            }
+            None => "; ".to_owned(),
+        };
+        let replacement = import
+            .names
+            .iter()
+            .map(|alias| match &alias.asname {
+                Some(asname) => {
+                    format!("import {} as {}", alias.name.as_str(), asname.as_str())
+                }
+                None => format!("import {}", alias.name.as_str()),
+            })
+            .collect::<Vec<_>>()
+            .join(&separator);
+        let mut diagnostic = context.code_diagnostic(
+            &Self::META,
+            "multiple imports on one line",
+            cell.index,
+            range,
+        );
+        diagnostic.fix_title = Some("Split imports".to_owned());
+        diagnostic.fix = Some(Fix::safe(vec![Edit::code(
+            cell.index,
+            range.start().to_usize()..range.end().to_usize(),
+            replacement,
+        )]));
+        out.push(diagnostic);
     }
 }

@@ -6,11 +6,10 @@
 use nbtidy_diagnostics::{Edit, Fix};
 use ruff_python_ast::helpers::{generate_comparison, is_constant_non_singleton};
 use ruff_python_ast::token::{Tokens, parenthesized_range};
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{AnyNodeRef, CmpOp, Expr, ExprCompare};
+use ruff_python_ast::{AnyNodeRef, CmpOp, Expr, ExprCompare, NodeKind};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -58,8 +57,12 @@ impl Rule for NoneComparison {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report_literal_comparisons(context, out, &Self::META, Literal::None);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprCompare]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report_literal_comparisons(node, at, out, &Self::META, Literal::None);
     }
 }
 
@@ -79,51 +82,36 @@ struct Finding {
     fix_title: String,
 }
 
-/// Reports the `Literal` comparisons of every Python cell for `meta`'s rule.
+/// Reports the `Literal` comparisons of a comparison node for `meta`'s rule.
 pub(crate) fn report_literal_comparisons(
-    context: &Context<'_>,
+    node: AnyNodeRef<'_>,
+    at: &At<'_, '_>,
     out: &mut Diagnostics,
     meta: &RuleMeta,
     literal: Literal,
 ) {
-    for (cell, module) in context.python_cells() {
-        let Some(parsed) = cell.parsed() else {
-            continue;
-        };
-        let mut finder = CompareFinder::default();
-        finder.visit_body(&module.body);
-        for compare in finder.found {
-            let (findings, replacement) =
-                literal_comparisons(compare, parsed.tokens(), cell.text(), literal);
-            let range = compare.range();
-            for finding in findings {
-                let mut diagnostic =
-                    context.code_diagnostic(meta, finding.message, cell.index, finding.range);
-                if let Some(replacement) = &replacement {
-                    diagnostic.fix_title = Some(finding.fix_title);
-                    diagnostic.fix = Some(Fix::unsafe_(vec![Edit::code(
-                        cell.index,
-                        range.start().to_usize()..range.end().to_usize(),
-                        replacement.clone(),
-                    )]));
-                }
-                out.push(diagnostic);
-            }
+    let AnyNodeRef::ExprCompare(compare) = node else {
+        return;
+    };
+    let (context, cell) = (at.context, at.cell);
+    let Some(parsed) = cell.parsed() else {
+        return;
+    };
+    let (findings, replacement) =
+        literal_comparisons(compare, parsed.tokens(), cell.text(), literal);
+    let range = compare.range();
+    for finding in findings {
+        let mut diagnostic =
+            context.code_diagnostic(meta, finding.message, cell.index, finding.range);
+        if let Some(replacement) = &replacement {
+            diagnostic.fix_title = Some(finding.fix_title);
+            diagnostic.fix = Some(Fix::unsafe_(vec![Edit::code(
+                cell.index,
+                range.start().to_usize()..range.end().to_usize(),
+                replacement.clone(),
+            )]));
         }
-    }
-}
-
-#[derive(Default)]
-struct CompareFinder<'a> {
-    found: Vec<&'a ExprCompare>,
-}
-
-impl<'a> Visitor<'a> for CompareFinder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Compare(compare) = expr {
-            self.found.push(compare);
-        }
-        visitor::walk_expr(self, expr);
+        out.push(diagnostic);
     }
 }
 

@@ -3,13 +3,13 @@
 
 use nbtidy_diagnostics::{Edit, Fix};
 use ruff_python_ast::helpers::generate_comparison;
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{AnyNodeRef, CmpOp, Expr, ExprUnaryOp, UnaryOp};
+use ruff_python_ast::{AnyNodeRef, CmpOp, Expr, UnaryOp};
 use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
+use ruff_python_ast::NodeKind;
 
 crate::declare_rule! {
     /// ## What it does
@@ -95,8 +95,12 @@ impl Rule for NotInTest {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report_not_tests(context, out, &Self::META, CmpOp::In);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprUnaryOp]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report_not_tests(node, at, out, &Self::META, CmpOp::In);
     }
 }
 
@@ -105,13 +109,35 @@ impl Rule for NotIsTest {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report_not_tests(context, out, &Self::META, CmpOp::Is);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprUnaryOp]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report_not_tests(node, at, out, &Self::META, CmpOp::Is);
     }
 }
 
 /// Reports `not x OP y` for `op` (`In` or `Is`) in every Python cell.
-fn report_not_tests(context: &Context<'_>, out: &mut Diagnostics, meta: &RuleMeta, op: CmpOp) {
+fn report_not_tests(
+    node: AnyNodeRef<'_>,
+    at: &At<'_, '_>,
+    out: &mut Diagnostics,
+    meta: &RuleMeta,
+    op: CmpOp,
+) {
+    let AnyNodeRef::ExprUnaryOp(unary) = node else {
+        return;
+    };
+    if unary.op != UnaryOp::Not {
+        return;
+    }
+    let Expr::Compare(compare) = &*unary.operand else {
+        return;
+    };
+    if *compare.ops != [op] {
+        return;
+    }
     let (message, title, negated) = if op == CmpOp::In {
         (
             "test for membership should be `not in`",
@@ -125,46 +151,34 @@ fn report_not_tests(context: &Context<'_>, out: &mut Diagnostics, meta: &RuleMet
             CmpOp::IsNot,
         )
     };
-    for (cell, module) in context.python_cells() {
-        let Some(parsed) = cell.parsed() else {
-            continue;
-        };
-        let mut finder = Finder {
-            op,
-            found: Vec::new(),
-        };
-        finder.visit_body(&module.body);
-        let source = cell.text();
-        for unary in finder.found {
-            let Expr::Compare(compare) = &*unary.operand else {
-                continue;
-            };
-            let replacement = generate_comparison(
-                &compare.left,
-                &[negated],
-                &compare.comparators,
-                AnyNodeRef::from(unary),
-                parsed.tokens(),
-                source,
-            );
-            let range = unary.range();
-            let replacement = pad(
-                replacement,
-                source,
-                range.start().to_usize(),
-                range.end().to_usize(),
-            );
-            let mut diagnostic =
-                context.code_diagnostic(meta, message, cell.index, compare.range());
-            diagnostic.fix_title = Some(title.to_owned());
-            diagnostic.fix = Some(Fix::safe(vec![Edit::code(
-                cell.index,
-                range.start().to_usize()..range.end().to_usize(),
-                replacement,
-            )]));
-            out.push(diagnostic);
-        }
-    }
+    let (context, cell) = (at.context, at.cell);
+    let Some(parsed) = cell.parsed() else {
+        return;
+    };
+    let source = cell.text();
+    let replacement = generate_comparison(
+        &compare.left,
+        &[negated],
+        &compare.comparators,
+        AnyNodeRef::from(unary),
+        parsed.tokens(),
+        source,
+    );
+    let range = unary.range();
+    let replacement = pad(
+        replacement,
+        source,
+        range.start().to_usize(),
+        range.end().to_usize(),
+    );
+    let mut diagnostic = context.code_diagnostic(meta, message, cell.index, compare.range());
+    diagnostic.fix_title = Some(title.to_owned());
+    diagnostic.fix = Some(Fix::safe(vec![Edit::code(
+        cell.index,
+        range.start().to_usize()..range.end().to_usize(),
+        replacement,
+    )]));
+    out.push(diagnostic);
 }
 
 /// Adds a space before or after `replacement` where it would otherwise run into a word
@@ -178,24 +192,5 @@ fn pad(replacement: String, source: &str, start: usize, end: usize) -> String {
         (true, false) => format!(" {replacement}"),
         (false, true) => format!("{replacement} "),
         (true, true) => format!(" {replacement} "),
-    }
-}
-
-/// The `not` expressions whose operand is a single `op` comparison.
-struct Finder<'a> {
-    op: CmpOp,
-    found: Vec<&'a ExprUnaryOp>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::UnaryOp(unary) = expr
-            && unary.op == UnaryOp::Not
-            && let Expr::Compare(compare) = &*unary.operand
-            && *compare.ops == [self.op]
-        {
-            self.found.push(unary);
-        }
-        visitor::walk_expr(self, expr);
     }
 }

@@ -48,7 +48,7 @@ crate::declare_rule! {
         code: "W191",
         name: "tab-indentation",
         severity: Warning,
-        recommended: true,
+        recommended: false,
         fix: FixAvailability::None,
         keys: ["indent_style"],
     }

@@ -41,7 +41,7 @@ crate::declare_rule! {
         code: "W291",
         name: "trailing-whitespace",
         severity: Warning,
-        recommended: true,
+        recommended: false,
         fix: FixAvailability::Always(nbtidy_diagnostics::Applicability::Safe),
         keys: ["trim_trailing_whitespace"],
     }

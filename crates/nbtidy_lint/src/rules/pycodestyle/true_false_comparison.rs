@@ -1,6 +1,8 @@
 //! `E712` true-false-comparison: `== True`, `== False`, `!= True`, `!= False`.
 
-use crate::context::Context;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
+
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 use crate::rules::pycodestyle::none_comparison::{Literal, report_literal_comparisons};
@@ -54,7 +56,11 @@ impl Rule for TrueFalseComparison {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report_literal_comparisons(context, out, &Self::META, Literal::Bool);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprCompare]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report_literal_comparisons(node, at, out, &Self::META, Literal::Bool);
     }
 }

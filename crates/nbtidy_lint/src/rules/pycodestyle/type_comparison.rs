@@ -1,10 +1,9 @@
 //! `E721` type-comparison: `type(x) == type(y)`, `type(x) == int`.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{CmpOp, Expr, ExprCompare};
-use ruff_text_size::{Ranged, TextSize};
-use rustc_hash::FxHashMap;
+use ruff_python_ast::{AnyNodeRef, CmpOp, Expr, NodeKind};
+use ruff_text_size::Ranged;
 
+use crate::checker::At;
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
@@ -60,31 +59,39 @@ impl Rule for TypeComparison {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        // Built on the first candidate only: most notebooks have none.
-        let mut names: Option<Names> = None;
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for compare in finder.found {
-                let names = names.get_or_insert_with(|| Names::new(context));
-                let mut left = &*compare.left;
-                for (op, right) in compare.ops.iter().zip(&compare.comparators) {
-                    if matches!(op, CmpOp::Eq | CmpOp::NotEq)
-                        && (names.is_type(cell.index, left) || names.is_type(cell.index, right))
-                        && !names.is_dtype(cell.index, left)
-                        && !names.is_dtype(cell.index, right)
-                    {
-                        out.push(context.code_diagnostic(
-                            &Self::META,
-                            "use `is` and `is not` for type comparisons, or `isinstance()` for isinstance checks",
-                            cell.index,
-                            compare.range(),
-                        ));
-                    }
-                    left = right;
-                }
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprCompare]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::ExprCompare(compare) = node else {
+            return;
+        };
+        if !compare
+            .ops
+            .iter()
+            .any(|op| matches!(op, CmpOp::Eq | CmpOp::NotEq))
+        {
+            return;
+        }
+        let (context, cell) = (at.context, at.cell);
+        // The model is built once per notebook, on the first candidate.
+        let names = Names::new(context);
+        let mut left = &*compare.left;
+        for (op, right) in compare.ops.iter().zip(&compare.comparators) {
+            if matches!(op, CmpOp::Eq | CmpOp::NotEq)
+                && (names.is_type(cell.index, left) || names.is_type(cell.index, right))
+                && !names.is_dtype(cell.index, left)
+                && !names.is_dtype(cell.index, right)
+            {
+                out.push(context.code_diagnostic(
+                    &Self::META,
+                    "use `is` and `is not` for type comparisons, or `isinstance()` for isinstance checks",
+                    cell.index,
+                    compare.range(),
+                ));
             }
+            left = right;
         }
     }
 }
@@ -93,23 +100,20 @@ impl Rule for TypeComparison {
 /// nothing).
 struct Names {
     model: std::rc::Rc<SemanticModel>,
-    resolved: FxHashMap<(usize, TextSize), Option<BindingId>>,
 }
 
 impl Names {
     fn new(context: &Context<'_>) -> Self {
-        let model = semantic::model(context);
-        let resolved = model
-            .references
-            .iter()
-            .map(|reference| ((reference.cell, reference.range.start()), reference.binding))
-            .collect();
-        Self { model, resolved }
+        Self {
+            model: semantic::model(context),
+        }
     }
 
     /// The binding the load at `expr` resolved to; `None` for a builtin.
     fn binding(&self, cell: usize, expr: &Expr) -> Option<BindingId> {
-        self.resolved.get(&(cell, expr.start())).copied().flatten()
+        self.model
+            .reference_at(cell, expr.start())
+            .and_then(|reference| reference.binding)
     }
 
     /// `name` at `expr` is the builtin of that name (not rebound by the notebook).
@@ -248,22 +252,3 @@ const BUILTIN_TYPES: &[&str] = &[
     "Warning",
     "ZeroDivisionError",
 ];
-
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a ExprCompare>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Compare(compare) = expr
-            && compare
-                .ops
-                .iter()
-                .any(|op| matches!(op, CmpOp::Eq | CmpOp::NotEq))
-        {
-            self.found.push(compare);
-        }
-        visitor::walk_expr(self, expr);
-    }
-}

@@ -1,10 +1,10 @@
 //! `F631` assert-tuple: `assert (x, "message")`, an assertion that always passes.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, Stmt, StmtAssert};
+use ruff_python_ast::Expr;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -48,34 +48,20 @@ impl Rule for AssertTuple {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for assert in finder.found {
-                out.push(context.code_diagnostic(
-                    &Self::META,
-                    "Assert test is a non-empty tuple, which is always `True`",
-                    cell.index,
-                    assert.range(),
-                ));
-            }
-        }
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtAssert]
     }
-}
 
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a StmtAssert>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::Assert(assert) = stmt
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        if let AnyNodeRef::StmtAssert(assert) = node
             && matches!(&*assert.test, Expr::Tuple(tuple) if !tuple.elts.is_empty())
         {
-            self.found.push(assert);
+            out.push(at.context.code_diagnostic(
+                &Self::META,
+                "Assert test is a non-empty tuple, which is always `True`",
+                at.cell.index,
+                assert.range(),
+            ));
         }
-        visitor::walk_stmt(self, stmt);
     }
 }

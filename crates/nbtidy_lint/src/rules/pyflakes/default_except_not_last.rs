@@ -1,10 +1,10 @@
 //! `F707` default-except-not-last: a bare `except:` followed by another handler.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{ExceptHandler, Stmt};
+use ruff_python_ast::ExceptHandler;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -59,42 +59,28 @@ impl Rule for DefaultExceptNotLast {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for range in finder.found {
-                out.push(context.code_diagnostic(
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtTry]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::StmtTry(try_stmt) = node else {
+            return;
+        };
+        let Some((_, rest)) = try_stmt.handlers.split_last() else {
+            return;
+        };
+        for handler in rest {
+            let ExceptHandler::ExceptHandler(handler) = handler;
+            if handler.type_.is_none() {
+                let start = handler.start();
+                out.push(at.context.code_diagnostic(
                     &Self::META,
                     "a bare `except:` block is not the last exception handler",
-                    cell.index,
-                    range,
+                    at.cell.index,
+                    TextRange::new(start, start + TextSize::from(6)),
                 ));
             }
         }
-    }
-}
-
-/// The ranges of the `except` keywords of the bare handlers that are not last.
-#[derive(Default)]
-struct Finder {
-    found: Vec<TextRange>,
-}
-
-impl<'a> Visitor<'a> for Finder {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::Try(try_stmt) = stmt
-            && let Some((_, rest)) = try_stmt.handlers.split_last()
-        {
-            for handler in rest {
-                let ExceptHandler::ExceptHandler(handler) = handler;
-                if handler.type_.is_none() {
-                    let start = handler.start();
-                    self.found
-                        .push(TextRange::new(start, start + TextSize::from(6)));
-                }
-            }
-        }
-        visitor::walk_stmt(self, stmt);
     }
 }

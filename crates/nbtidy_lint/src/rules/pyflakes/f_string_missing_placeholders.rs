@@ -1,13 +1,13 @@
 //! `F541` f-string-missing-placeholders: an f-string without any `{}` placeholder.
 
 use nbtidy_diagnostics::{Edit, Fix};
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, InterpolatedStringElement};
+use ruff_python_ast::InterpolatedStringElement;
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -51,25 +51,35 @@ impl Rule for FStringMissingPlaceholders {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            let text = cell.text();
-            for range in finder.found {
-                let mut diagnostic = context.code_diagnostic(
-                    &Self::META,
-                    "f-string without any placeholders",
-                    cell.index,
-                    range,
-                );
-                if let Some((replace, content)) = remove_prefix(text, range) {
-                    diagnostic.fix_title = Some("Remove extraneous `f` prefix".to_owned());
-                    diagnostic.fix =
-                        Some(Fix::safe(vec![Edit::code(cell.index, replace, content)]));
-                }
-                out.push(diagnostic);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprFString]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::ExprFString(fstring) = node else {
+            return;
+        };
+        let has_placeholder = fstring.value.f_strings().any(|part| {
+            part.elements
+                .iter()
+                .any(InterpolatedStringElement::is_interpolation)
+        });
+        if has_placeholder {
+            return;
+        }
+        let text = at.cell.text();
+        for range in fstring.value.f_strings().map(Ranged::range) {
+            let mut diagnostic = at.context.code_diagnostic(
+                &Self::META,
+                "f-string without any placeholders",
+                at.cell.index,
+                range,
+            );
+            if let Some((replace, content)) = remove_prefix(text, range) {
+                diagnostic.fix_title = Some("Remove extraneous `f` prefix".to_owned());
+                diagnostic.fix = Some(Fix::safe(vec![Edit::code(at.cell.index, replace, content)]));
             }
+            out.push(diagnostic);
         }
     }
 }
@@ -94,28 +104,6 @@ fn remove_prefix(text: &str, range: TextRange) -> Option<(std::ops::Range<usize>
         content.insert(0, ' ');
     }
     Some((f_at..end, content))
-}
-
-#[derive(Default)]
-struct Finder {
-    found: Vec<TextRange>,
-}
-
-impl<'a> Visitor<'a> for Finder {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::FString(fstring) = expr {
-            let has_placeholder = fstring.value.f_strings().any(|part| {
-                part.elements
-                    .iter()
-                    .any(InterpolatedStringElement::is_interpolation)
-            });
-            if !has_placeholder {
-                self.found
-                    .extend(fstring.value.f_strings().map(Ranged::range));
-            }
-        }
-        visitor::walk_expr(self, expr);
-    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! `F634` if-tuple: `if (a, b):`, `elif (a, b):`, `x if (a, b) else y`, a test that is always
 //! true.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_python_ast::Expr;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
+use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -53,55 +53,36 @@ impl Rule for IfTuple {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for range in finder.found {
-                out.push(context.code_diagnostic(
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtIf, NodeKind::ExprIf]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let mut report = |test: &Expr| {
+            if is_non_empty_tuple(test) {
+                out.push(at.context.code_diagnostic(
                     &Self::META,
                     "If test is a tuple, which is always `True`",
-                    cell.index,
-                    range,
+                    at.cell.index,
+                    test.range(),
                 ));
             }
+        };
+        match node {
+            AnyNodeRef::StmtIf(stmt_if) => {
+                report(&stmt_if.test);
+                for clause in &stmt_if.elif_else_clauses {
+                    if let Some(test) = &clause.test {
+                        report(test);
+                    }
+                }
+            }
+            AnyNodeRef::ExprIf(if_expr) => report(&if_expr.test),
+            _ => {}
         }
     }
 }
 
 fn is_non_empty_tuple(expr: &Expr) -> bool {
     matches!(expr, Expr::Tuple(tuple) if !tuple.elts.is_empty())
-}
-
-/// The ranges of the tuple tests to report (as ruff, which reports the test).
-#[derive(Default)]
-struct Finder {
-    found: Vec<TextRange>,
-}
-
-impl<'a> Visitor<'a> for Finder {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::If(stmt_if) = stmt {
-            if is_non_empty_tuple(&stmt_if.test) {
-                self.found.push(stmt_if.test.range());
-            }
-            for clause in &stmt_if.elif_else_clauses {
-                if let Some(test) = &clause.test
-                    && is_non_empty_tuple(test)
-                {
-                    self.found.push(test.range());
-                }
-            }
-        }
-        visitor::walk_stmt(self, stmt);
-    }
-
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::If(if_expr) = expr
-            && is_non_empty_tuple(&if_expr.test)
-        {
-            self.found.push(if_expr.test.range());
-        }
-        visitor::walk_expr(self, expr);
-    }
 }

@@ -1,10 +1,10 @@
 //! `F633` invalid-print-syntax: `print >> sys.stderr, "message"`, Python 2's print statement.
 
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprName, Operator};
+use ruff_python_ast::{AnyNodeRef, NodeKind};
+use ruff_python_ast::{Expr, Operator};
 use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 use crate::semantic;
@@ -52,47 +52,35 @@ impl Rule for InvalidPrintSyntax {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        // Built on the first candidate only: most notebooks have none.
-        let mut model = None;
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for name in finder.found {
-                let model = model.get_or_insert_with(|| semantic::model(context));
-                let rebound = model.references.iter().any(|reference| {
-                    reference.cell == cell.index
-                        && reference.range.start() == name.start()
-                        && reference.binding.is_some()
-                });
-                if !rebound {
-                    out.push(context.code_diagnostic(
-                        &Self::META,
-                        "Use of `>>` is invalid with `print` function",
-                        cell.index,
-                        name.range(),
-                    ));
-                }
-            }
-        }
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprBinOp]
     }
-}
 
-/// The names `print` on the left of a `>>`.
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a ExprName>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::BinOp(bin_op) = expr
-            && bin_op.op == Operator::RShift
-            && let Expr::Name(name) = &*bin_op.left
-            && name.id.as_str() == "print"
-        {
-            self.found.push(name);
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::ExprBinOp(bin_op) = node else {
+            return;
+        };
+        if bin_op.op != Operator::RShift {
+            return;
         }
-        visitor::walk_expr(self, expr);
+        let Expr::Name(name) = &*bin_op.left else {
+            return;
+        };
+        if name.id.as_str() != "print" {
+            return;
+        }
+        // The model is built once per notebook (on first use): most notebooks have no candidate.
+        let model = semantic::model(at.context);
+        let rebound = model
+            .reference_at(at.cell.index, name.start())
+            .is_some_and(|reference| reference.binding.is_some());
+        if !rebound {
+            out.push(at.context.code_diagnostic(
+                &Self::META,
+                "Use of `>>` is invalid with `print` function",
+                at.cell.index,
+                name.range(),
+            ));
+        }
     }
 }

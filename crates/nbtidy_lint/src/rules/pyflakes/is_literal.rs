@@ -3,11 +3,10 @@
 use nbtidy_diagnostics::{Edit, Fix};
 use ruff_python_ast::helpers::{is_constant_non_singleton, is_mutable_iterable_initializer};
 use ruff_python_ast::token::{Token, TokenKind};
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{CmpOp, Expr, ExprCompare};
+use ruff_python_ast::{AnyNodeRef, CmpOp, NodeKind};
 use ruff_text_size::{Ranged, TextRange};
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -56,65 +55,66 @@ impl Rule for IsLiteral {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for (cell, module) in context.python_cells() {
-            let Some(parsed) = cell.parsed() else {
-                continue;
-            };
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for compare in finder.found {
-                let mut located: Option<Vec<(TextRange, CmpOp)>> = None;
-                let mut left = &*compare.left;
-                for (index, (op, right)) in compare.ops.iter().zip(&compare.comparators).enumerate()
-                {
-                    let is_not = match op {
-                        CmpOp::Is => false,
-                        CmpOp::IsNot => true,
-                        _ => {
-                            left = right;
-                            continue;
-                        }
-                    };
-                    if !(is_constant_non_singleton(left)
-                        || is_constant_non_singleton(right)
-                        || is_mutable_iterable_initializer(left)
-                        || is_mutable_iterable_initializer(right))
-                    {
-                        left = right;
-                        continue;
-                    }
-                    let (message, title, replacement) = if is_not {
-                        (
-                            "use `!=` to compare constant literals",
-                            "Replace `is not` with `!=`",
-                            "!=",
-                        )
-                    } else {
-                        (
-                            "use `==` to compare constant literals",
-                            "Replace `is` with `==`",
-                            "==",
-                        )
-                    };
-                    let mut diagnostic =
-                        context.code_diagnostic(&Self::META, message, cell.index, compare.range());
-                    let located = located
-                        .get_or_insert_with(|| locate_cmp_ops(compare.range(), parsed.tokens()));
-                    if let Some((range, located_op)) = located.get(index)
-                        && located_op == op
-                    {
-                        diagnostic.fix_title = Some(title.to_owned());
-                        diagnostic.fix = Some(Fix::safe(vec![Edit::code(
-                            cell.index,
-                            range.start().to_usize()..range.end().to_usize(),
-                            replacement,
-                        )]));
-                    }
-                    out.push(diagnostic);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprCompare]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::ExprCompare(compare) = node else {
+            return;
+        };
+        let (context, cell) = (at.context, at.cell);
+        let Some(parsed) = cell.parsed() else {
+            return;
+        };
+        let mut located: Option<Vec<(TextRange, CmpOp)>> = None;
+        let mut left = &*compare.left;
+        for (index, (op, right)) in compare.ops.iter().zip(&compare.comparators).enumerate() {
+            let is_not = match op {
+                CmpOp::Is => false,
+                CmpOp::IsNot => true,
+                _ => {
                     left = right;
+                    continue;
                 }
+            };
+            if !(is_constant_non_singleton(left)
+                || is_constant_non_singleton(right)
+                || is_mutable_iterable_initializer(left)
+                || is_mutable_iterable_initializer(right))
+            {
+                left = right;
+                continue;
             }
+            let (message, title, replacement) = if is_not {
+                (
+                    "use `!=` to compare constant literals",
+                    "Replace `is not` with `!=`",
+                    "!=",
+                )
+            } else {
+                (
+                    "use `==` to compare constant literals",
+                    "Replace `is` with `==`",
+                    "==",
+                )
+            };
+            let mut diagnostic =
+                context.code_diagnostic(&Self::META, message, cell.index, compare.range());
+            let located =
+                located.get_or_insert_with(|| locate_cmp_ops(compare.range(), parsed.tokens()));
+            if let Some((range, located_op)) = located.get(index)
+                && located_op == op
+            {
+                diagnostic.fix_title = Some(title.to_owned());
+                diagnostic.fix = Some(Fix::safe(vec![Edit::code(
+                    cell.index,
+                    range.start().to_usize()..range.end().to_usize(),
+                    replacement,
+                )]));
+            }
+            out.push(diagnostic);
+            left = right;
         }
     }
 }
@@ -165,18 +165,4 @@ fn locate_cmp_ops(range: TextRange, tokens: &[Token]) -> Vec<(TextRange, CmpOp)>
         ops.extend(op);
     }
     ops
-}
-
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a ExprCompare>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Compare(compare) = expr {
-            self.found.push(compare);
-        }
-        visitor::walk_expr(self, expr);
-    }
 }

@@ -1,11 +1,11 @@
 //! `F901` raise-not-implemented: `raise NotImplemented` / `raise NotImplemented(...)`.
 
 use nbtidy_diagnostics::{Edit, Fix};
-use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprName, Stmt};
+use ruff_python_ast::Expr;
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 use crate::semantic;
@@ -57,60 +57,45 @@ impl Rule for RaiseNotImplemented {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        // Looked up on the first finding only: most notebooks have none.
-        let mut fixable: Option<bool> = None;
-        for (cell, module) in context.python_cells() {
-            let mut finder = Finder::default();
-            finder.visit_body(&module.body);
-            for name in finder.found {
-                let mut diagnostic = context.code_diagnostic(
-                    &Self::META,
-                    "`raise NotImplemented` should be `raise NotImplementedError`",
-                    cell.index,
-                    name.range(),
-                );
-                let fixable = *fixable.get_or_insert_with(|| {
-                    !semantic::model(context)
-                        .bindings
-                        .iter()
-                        .any(|binding| binding.name.as_str() == "NotImplementedError")
-                });
-                if fixable {
-                    diagnostic.fix_title = Some("Use `raise NotImplementedError`".to_owned());
-                    diagnostic.fix = Some(Fix::safe(vec![Edit::code(
-                        cell.index,
-                        name.start().to_usize()..name.end().to_usize(),
-                        "NotImplementedError",
-                    )]));
-                }
-                out.push(diagnostic);
-            }
-        }
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::StmtRaise]
     }
-}
 
-/// The `NotImplemented` names raised (`raise NotImplemented`, `raise NotImplemented(...)`).
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a ExprName>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
-        if let Stmt::Raise(raise) = stmt
-            && let Some(exc) = &raise.exc
-        {
-            let raised = match &**exc {
-                Expr::Call(call) => &*call.func,
-                other => other,
-            };
-            if let Expr::Name(name) = raised
-                && name.id.as_str() == "NotImplemented"
-            {
-                self.found.push(name);
-            }
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        let AnyNodeRef::StmtRaise(raise) = node else {
+            return;
+        };
+        let Some(exc) = &raise.exc else {
+            return;
+        };
+        let raised = match &**exc {
+            Expr::Call(call) => &*call.func,
+            other => other,
+        };
+        let Expr::Name(name) = raised else {
+            return;
+        };
+        if name.id.as_str() != "NotImplemented" {
+            return;
         }
-        visitor::walk_stmt(self, stmt);
+        let mut diagnostic = at.context.code_diagnostic(
+            &Self::META,
+            "`raise NotImplemented` should be `raise NotImplementedError`",
+            at.cell.index,
+            name.range(),
+        );
+        let fixable = !semantic::model(at.context)
+            .bindings
+            .iter()
+            .any(|binding| binding.name.as_str() == "NotImplementedError");
+        if fixable {
+            diagnostic.fix_title = Some("Use `raise NotImplementedError`".to_owned());
+            diagnostic.fix = Some(Fix::safe(vec![Edit::code(
+                at.cell.index,
+                name.start().to_usize()..name.end().to_usize(),
+                "NotImplementedError",
+            )]));
+        }
+        out.push(diagnostic);
     }
 }

@@ -2,14 +2,14 @@
 //! dict display with the same key twice (`{"lr": 0.1, "lr": 0.01}`, `{k: 1, k: 2}`).
 
 use ruff_python_ast::comparable::HashableExpr;
-use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprDict};
 use ruff_text_size::Ranged;
 use rustc_hash::FxHashMap;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -92,8 +92,14 @@ impl Rule for MultiValueRepeatedKeyLiteral {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report(context, out, &Self::META, Kind::Literal);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprDict]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        if let AnyNodeRef::ExprDict(dict) = node {
+            report(dict, at, out, &Self::META, Kind::Literal);
+        }
     }
 }
 
@@ -102,8 +108,14 @@ impl Rule for MultiValueRepeatedKeyVariable {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report(context, out, &Self::META, Kind::Variable);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprDict]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        if let AnyNodeRef::ExprDict(dict) = node {
+            report(dict, at, out, &Self::META, Kind::Variable);
+        }
     }
 }
 
@@ -129,43 +141,26 @@ fn kind(key: &Expr) -> Option<Kind> {
     }
 }
 
-fn report(context: &Context<'_>, out: &mut Diagnostics, meta: &RuleMeta, wanted: Kind) {
-    for (cell, module) in context.python_cells() {
-        let mut finder = Finder::default();
-        finder.visit_body(&module.body);
-        let text = cell.text();
-        for dict in finder.found {
-            let mut seen: FxHashMap<HashableExpr, &Expr> = FxHashMap::default();
-            for key in dict.iter_keys().flatten() {
-                let first = *seen.entry(HashableExpr::from(key)).or_insert(key);
-                if std::ptr::eq(first, key) || kind(key) != Some(wanted) {
-                    continue;
-                }
-                let name = &text[key.range()];
-                let existing = &text[first.range()];
-                let message = match (wanted, name == existing) {
-                    (Kind::Literal, true) => format!("Dictionary key literal `{name}` repeated"),
-                    (Kind::Literal, false) => format!(
-                        "Dictionary key literal `{name}` repeated (`{name}` hashes to the same value as `{existing}`)"
-                    ),
-                    (Kind::Variable, _) => format!("Dictionary key `{name}` repeated"),
-                };
-                out.push(context.code_diagnostic(meta, message, cell.index, key.range()));
-            }
+fn report(dict: &ExprDict, at: &At<'_, '_>, out: &mut Diagnostics, meta: &RuleMeta, wanted: Kind) {
+    let text = at.cell.text();
+    let mut seen: FxHashMap<HashableExpr, &Expr> = FxHashMap::default();
+    for key in dict.iter_keys().flatten() {
+        let first = *seen.entry(HashableExpr::from(key)).or_insert(key);
+        if std::ptr::eq(first, key) || kind(key) != Some(wanted) {
+            continue;
         }
-    }
-}
-
-#[derive(Default)]
-struct Finder<'a> {
-    found: Vec<&'a ExprDict>,
-}
-
-impl<'a> Visitor<'a> for Finder<'a> {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        if let Expr::Dict(dict) = expr {
-            self.found.push(dict);
-        }
-        visitor::walk_expr(self, expr);
+        let name = &text[key.range()];
+        let existing = &text[first.range()];
+        let message = match (wanted, name == existing) {
+            (Kind::Literal, true) => format!("Dictionary key literal `{name}` repeated"),
+            (Kind::Literal, false) => format!(
+                "Dictionary key literal `{name}` repeated (`{name}` hashes to the same value as `{existing}`)"
+            ),
+            (Kind::Variable, _) => format!("Dictionary key `{name}` repeated"),
+        };
+        out.push(
+            at.context
+                .code_diagnostic(meta, message, at.cell.index, key.range()),
+        );
     }
 }

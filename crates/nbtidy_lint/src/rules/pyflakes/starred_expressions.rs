@@ -1,13 +1,13 @@
 //! `F621` expressions-in-star-assignment and `F622` multiple-starred-expressions: unpacking
 //! targets CPython refuses (`*a, *b = x`; 256 or more names before the starred one).
 
-use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext};
-use ruff_text_size::{Ranged, TextRange};
+use ruff_text_size::Ranged;
 
-use crate::context::Context;
+use crate::checker::At;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
+use ruff_python_ast::{AnyNodeRef, NodeKind};
 
 crate::declare_rule! {
     /// ## What it does
@@ -86,8 +86,12 @@ impl Rule for ExpressionsInStarAssignment {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report(context, out, &Self::META, Problem::TooManyExpressions);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprTuple, NodeKind::ExprList]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report(node, at, out, &Self::META, Problem::TooManyExpressions);
     }
 }
 
@@ -96,8 +100,12 @@ impl Rule for MultipleStarredExpressions {
         &Self::META
     }
 
-    fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        report(context, out, &Self::META, Problem::TwoStarred);
+    fn visits(&self) -> &'static [NodeKind] {
+        &[NodeKind::ExprTuple, NodeKind::ExprList]
+    }
+
+    fn visit(&self, node: AnyNodeRef<'_>, at: &At<'_, '_>, out: &mut Diagnostics) {
+        report(node, at, out, &Self::META, Problem::TwoStarred);
     }
 }
 
@@ -133,34 +141,24 @@ fn problem(elts: &[Expr]) -> Option<Problem> {
     }
 }
 
-fn report(context: &Context<'_>, out: &mut Diagnostics, meta: &RuleMeta, wanted: Problem) {
-    for (cell, module) in context.python_cells() {
-        let mut finder = Finder::default();
-        finder.visit_body(&module.body);
-        for (range, found) in finder.found {
-            if found == wanted {
-                out.push(context.code_diagnostic(meta, found.message(), cell.index, range));
-            }
-        }
-    }
-}
-
-/// The tuple and list targets with a problem.
-#[derive(Default)]
-struct Finder {
-    found: Vec<(TextRange, Problem)>,
-}
-
-impl<'a> Visitor<'a> for Finder {
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        let target = match expr {
-            Expr::Tuple(tuple) if tuple.ctx == ExprContext::Store => Some(&tuple.elts),
-            Expr::List(list) if list.ctx == ExprContext::Store => Some(&list.elts),
-            _ => None,
-        };
-        if let Some(problem) = target.and_then(|elts| problem(elts)) {
-            self.found.push((expr.range(), problem));
-        }
-        visitor::walk_expr(self, expr);
+fn report(
+    node: AnyNodeRef<'_>,
+    at: &At<'_, '_>,
+    out: &mut Diagnostics,
+    meta: &RuleMeta,
+    wanted: Problem,
+) {
+    let target = match node {
+        AnyNodeRef::ExprTuple(tuple) if tuple.ctx == ExprContext::Store => &tuple.elts,
+        AnyNodeRef::ExprList(list) if list.ctx == ExprContext::Store => &list.elts,
+        _ => return,
+    };
+    if let Some(found) = problem(target)
+        && found == wanted
+    {
+        out.push(
+            at.context
+                .code_diagnostic(meta, found.message(), at.cell.index, node.range()),
+        );
     }
 }

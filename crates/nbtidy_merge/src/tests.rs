@@ -1,0 +1,210 @@
+use serde_json::{Value, json};
+
+use super::*;
+
+/// A cell: type, source, and for code cells outputs and execution count.
+fn cell(kind: &str, source: &str, id: Option<&str>) -> Value {
+    let lines: Vec<&str> = nbtidy_notebook::split_lines(source);
+    let mut cell = json!({"cell_type": kind, "metadata": {}, "source": lines});
+    if kind == "code" {
+        cell["outputs"] = json!([]);
+        cell["execution_count"] = Value::Null;
+    }
+    if let Some(id) = id {
+        cell["id"] = json!(id);
+    }
+    cell
+}
+
+fn notebook(cells: Vec<Value>, minor: u64) -> Value {
+    json!({
+        "cells": cells,
+        "metadata": {"kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"}},
+        "nbformat": 4,
+        "nbformat_minor": minor,
+    })
+}
+
+/// Jupyter's layout: one-space indentation, a final newline.
+fn write(value: &Value, indent: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(indent);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+    serde::Serialize::serialize(value, &mut ser).unwrap();
+    out.push(b'\n');
+    out
+}
+
+fn sources(bytes: &[u8]) -> Vec<String> {
+    let value: Value = serde_json::from_slice(bytes).expect("valid JSON");
+    value["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| match &cell["source"] {
+            Value::Array(lines) => lines.iter().map(|l| l.as_str().unwrap()).collect(),
+            Value::String(s) => s.clone(),
+            _ => panic!("no source"),
+        })
+        .collect()
+}
+
+fn run(base: &Value, ours: &Value, theirs: &Value) -> Merged {
+    merge(
+        &write(base, b" "),
+        &write(ours, b" "),
+        &write(theirs, b" "),
+        &Options::default(),
+    )
+    .unwrap()
+}
+
+fn three(ids: bool) -> Vec<Value> {
+    let id = |s| ids.then_some(s);
+    vec![
+        cell("markdown", "# Title", id("m1")),
+        cell("code", "import os\nx = 1", id("c1")),
+        cell("code", "print(x)", id("c2")),
+    ]
+}
+
+#[test]
+fn merging_a_notebook_with_itself_returns_the_current_bytes() {
+    let ours = write(&notebook(three(true), 5), b" ");
+    let merged = merge(&ours, &ours, &ours, &Options::default()).unwrap();
+    assert_eq!(merged.bytes, ours);
+    assert!(merged.conflicts.is_empty());
+}
+
+#[test]
+fn edits_to_different_cells_merge_by_id_and_by_content() {
+    for (ids, minor, matching) in [(true, 5, Matching::Id), (false, 4, Matching::Content)] {
+        let base = notebook(three(ids), minor);
+        let mut ours = base.clone();
+        ours["cells"][1]["source"] = json!(["import os\n", "x = 2"]);
+        let mut theirs = base.clone();
+        theirs["cells"][2]["source"] = json!(["print(x + 1)"]);
+        let merged = run(&base, &ours, &theirs);
+        assert_eq!(merged.matching, matching);
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        assert_eq!(
+            sources(&merged.bytes),
+            ["# Title", "import os\nx = 2", "print(x + 1)"]
+        );
+    }
+}
+
+#[test]
+fn the_same_line_edited_twice_is_a_conflict_inside_the_cell() {
+    let base = notebook(three(true), 5);
+    let mut ours = base.clone();
+    ours["cells"][2]["source"] = json!(["print(x, 1)"]);
+    let mut theirs = base.clone();
+    theirs["cells"][2]["source"] = json!(["print(x, 2)"]);
+    let merged = run(&base, &ours, &theirs);
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(merged.conflicts[0].cell, Some(3));
+    assert_eq!(
+        sources(&merged.bytes)[2],
+        "<<<<<<< ours\nprint(x, 1)\n=======\nprint(x, 2)\n>>>>>>> theirs"
+    );
+}
+
+#[test]
+fn additions_deletions_and_a_reordering_merge() {
+    let base = notebook(three(false), 4);
+    // Ours deletes the markdown cell and adds one at the end.
+    let mut ours = base.clone();
+    let mut cells = base["cells"].as_array().unwrap().clone();
+    cells.remove(0);
+    cells.push(cell("code", "ours_new()", None));
+    ours["cells"] = json!(cells);
+    // Theirs swaps the two code cells and adds one at the start.
+    let mut theirs = base.clone();
+    let b = base["cells"].as_array().unwrap();
+    theirs["cells"] = json!([cell("code", "theirs_new()", None), b[0], b[2], b[1]]);
+    let merged = run(&base, &ours, &theirs);
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(
+        sources(&merged.bytes),
+        ["theirs_new()", "print(x)", "import os\nx = 1", "ours_new()"]
+    );
+}
+
+#[test]
+fn outputs_never_conflict_and_come_from_the_side_that_ran() {
+    let base = notebook(three(true), 5);
+    let mut ours = base.clone();
+    ours["cells"][1]["outputs"] =
+        json!([{"output_type": "stream", "name": "stdout", "text": ["a\n"]}]);
+    ours["cells"][1]["execution_count"] = json!(1);
+    let mut theirs = base.clone();
+    theirs["cells"][1]["outputs"] =
+        json!([{"output_type": "stream", "name": "stdout", "text": ["b\n"]}]);
+    theirs["cells"][1]["execution_count"] = json!(7);
+    theirs["cells"][2]["outputs"] =
+        json!([{"output_type": "stream", "name": "stdout", "text": ["1\n"]}]);
+    let merged = run(&base, &ours, &theirs);
+    assert!(merged.conflicts.is_empty());
+    let value: Value = serde_json::from_slice(&merged.bytes).unwrap();
+    assert_eq!(value["cells"][1]["execution_count"], json!(1));
+    assert_eq!(value["cells"][2]["outputs"][0]["text"], json!(["1\n"]));
+    let cleared = merge(
+        &write(&base, b" "),
+        &write(&ours, b" "),
+        &write(&theirs, b" "),
+        &Options {
+            outputs: OutputPolicy::Clear,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let value: Value = serde_json::from_slice(&cleared.bytes).unwrap();
+    assert_eq!(value["cells"][1]["outputs"], json!([]));
+    assert_eq!(value["cells"][1]["execution_count"], Value::Null);
+}
+
+#[test]
+fn a_cell_deleted_on_one_side_and_edited_on_the_other_is_kept_between_markers() {
+    let base = notebook(three(true), 5);
+    let mut ours = base.clone();
+    ours["cells"][2]["source"] = json!(["print(x * 2)"]);
+    let mut theirs = base.clone();
+    theirs["cells"].as_array_mut().unwrap().remove(2);
+    let merged = run(&base, &ours, &theirs);
+    assert_eq!(merged.conflicts.len(), 1);
+    assert_eq!(
+        sources(&merged.bytes)[2],
+        "<<<<<<< ours (edited)\nprint(x * 2)\n=======\n>>>>>>> theirs (deleted this cell)"
+    );
+}
+
+#[test]
+fn a_cell_from_the_other_side_takes_the_current_layout() {
+    let base = notebook(three(true), 5);
+    let ours = base.clone();
+    let mut theirs = base.clone();
+    theirs["cells"]
+        .as_array_mut()
+        .unwrap()
+        .push(cell("code", "added()", Some("c3")));
+    let ours_bytes = String::from_utf8(write(&ours, b" "))
+        .unwrap()
+        .replace('\n', "\r\n");
+    let merged = merge(
+        &write(&base, b"  "),
+        ours_bytes.as_bytes(),
+        &write(&theirs, b"  "),
+        &Options::default(),
+    )
+    .unwrap();
+    let text = String::from_utf8(merged.bytes).unwrap();
+    assert!(
+        !text.replace("\r\n", "").contains('\n'),
+        "only CRLF: {text}"
+    );
+    assert!(text.contains("\r\n  {\r\n   \"cell_type\": \"code\",\r\n   \"execution_count\": null,\r\n   \"id\": \"c3\""));
+    // Everything before the added cell is the current side's.
+    let end = ours_bytes.find("\r\n  }\r\n ]").unwrap();
+    assert_eq!(&text[..end], &ours_bytes[..end]);
+}

@@ -49,6 +49,8 @@ pub struct Notebook<'a> {
     cells_span: Option<Span>,
     /// The strings of [`scan::LONG_STRING`] bytes or more, in file order.
     long_strings: Vec<Span>,
+    /// The lists of only strings of [`scan::STRING_LIST`] bytes or more, in file order.
+    string_lists: Vec<Span>,
 }
 
 /// The type of a cell as the notebook states it.
@@ -279,6 +281,7 @@ impl<'a> Notebook<'a> {
             metadata: raw.metadata.map(shift),
             cells_span: raw.cells_span.map(shift),
             long_strings: raw.long_strings.into_iter().map(shift).collect(),
+            string_lists: raw.string_lists.into_iter().map(shift).collect(),
         })
     }
 
@@ -613,6 +616,13 @@ impl<'a> Notebook<'a> {
 }
 
 impl Notebook<'_> {
+    /// The lists of only strings of [`scan::STRING_LIST`] bytes or more (multiline text inside
+    /// cells: sources, output texts and data), sorted by start: a reader that only needs to
+    /// know that such a value is text need not look into it.
+    pub fn string_lists(&self) -> &[Span] {
+        &self.string_lists
+    }
+
     /// Byte spans of every cell object (`{...}`) and of the `cells` list itself, computed on
     /// demand by a second, trusted scan ([`scan::cell_spans`]) that jumps over the values whose
     /// spans are known ([`Notebook::known_spans`]); only fixes that remove or extend cells need
@@ -623,10 +633,12 @@ impl Notebook<'_> {
 
     /// The spans the skeleton parse found, sorted by start, for [`scan::Scanner::with_jumps`]:
     /// the notebook `metadata`, the `cells` list, each cell's `source`, `metadata` and
-    /// `outputs`, and every string of [`scan::LONG_STRING`] bytes or more.
+    /// `outputs`, every string of [`scan::LONG_STRING`] bytes or more and every list of only
+    /// strings of [`scan::STRING_LIST`] bytes or more.
     pub fn known_spans(&self) -> Vec<Span> {
         let mut spans: Vec<Span> = self.metadata.iter().cloned().collect();
         spans.extend(self.long_strings.iter().cloned());
+        spans.extend(self.string_lists.iter().cloned());
         spans.extend(self.cells_span.iter().cloned());
         for cell in &self.cells {
             spans.extend(

@@ -16,7 +16,8 @@
 //!   accepted ([`crate::Notebook::text`]). Strings and containers it skips are jumped over
 //!   (`memchr` from quote to quote, bracket counting), and values whose exact spans are known
 //!   (`jumps`: containers the skeleton parse found, strings of [`LONG_STRING`] bytes or more
-//!   that a checked scan recorded) are not read at all. On text that is not valid JSON it stops (no panic),
+//!   and lists of only strings of [`STRING_LIST`] bytes or more that a checked scan recorded)
+//!   are not read at all. On text that is not valid JSON it stops (no panic),
 //!   but what it reports is unspecified.
 //!
 //! Invariants:
@@ -99,7 +100,15 @@ pub struct Scanner<'a> {
     error: Option<ScanError>,
     /// Checked mode: the spans of the strings of [`LONG_STRING`] bytes or more passed over.
     long_strings: Vec<Span>,
+    /// Checked mode: the spans of the lists of strings of [`STRING_LIST`] bytes or more passed
+    /// over (inside a skipped value).
+    string_lists: Vec<Span>,
 }
+
+/// A checked scan records the lists of only strings at least this long
+/// ([`Scanner::take_string_lists`]): multiline text (`source`, output `text` and `data`) that
+/// a trusted scan given them as jumps passes over, and that needs no look to know it is text.
+pub const STRING_LIST: usize = 256;
 
 /// A checked scan records the strings at least this long ([`Scanner::take_long_strings`]):
 /// a trusted scan given them as jumps passes over them without reading them (outputs are mostly
@@ -155,6 +164,7 @@ impl<'a> Scanner<'a> {
             checked: true,
             error: None,
             long_strings: Vec::new(),
+            string_lists: Vec::new(),
         }
     }
 
@@ -175,6 +185,7 @@ impl<'a> Scanner<'a> {
             checked: false,
             error: None,
             long_strings: Vec::new(),
+            string_lists: Vec::new(),
         }
     }
 
@@ -182,6 +193,12 @@ impl<'a> Scanner<'a> {
     /// over, in file order (empty for a trusted scan).
     pub fn take_long_strings(&mut self) -> Vec<Span> {
         std::mem::take(&mut self.long_strings)
+    }
+
+    /// The spans of the lists of only strings, of [`STRING_LIST`] bytes or more, that a checked
+    /// scan passed over inside the values it skipped, in file order (empty for a trusted scan).
+    pub fn take_string_lists(&mut self) -> Vec<Span> {
+        std::mem::take(&mut self.string_lists)
     }
 
     /// The end of the known value starting at `start`, if it is one of the jumps.
@@ -501,17 +518,28 @@ impl<'a> Scanner<'a> {
     fn checked_container_end(&mut self, start: usize) -> Option<usize> {
         let bytes = self.bytes();
         let mut stack: Vec<u8> = Vec::new();
+        // The innermost open list while it holds only strings: (its start, only strings so far).
+        // A list of strings holds no container, so one is enough.
+        let mut list: Option<(usize, bool)> = None;
         let mut at = start;
         'value: loop {
             // At the start of a value.
             at = self.ws_from(at);
+            if stack.last() == Some(&b']')
+                && bytes.get(at) != Some(&b'"')
+                && let Some((_, only_strings)) = &mut list
+            {
+                *only_strings = false;
+            }
             match bytes.get(at) {
                 Some(&open @ (b'{' | b'[')) => {
                     let close = if open == b'{' { b'}' } else { b']' };
+                    let opened = at;
                     at = self.ws_from(at + 1);
                     if bytes.get(at) == Some(&close) {
                         at += 1;
                     } else {
+                        list = (open == b'[').then_some((opened, true));
                         stack.push(close);
                         if close == b'}' {
                             at = self.key_end(at)?;
@@ -539,6 +567,12 @@ impl<'a> Scanner<'a> {
                     Some(&b) if b == close => {
                         stack.pop();
                         at += 1;
+                        if let Some((opened, true)) = list.take()
+                            && close == b']'
+                            && at - opened >= STRING_LIST
+                        {
+                            self.string_lists.push(opened..at);
+                        }
                     }
                     None if close == b'}' => {
                         self.fail(at, "EOF while parsing an object");

@@ -26,6 +26,8 @@ pub(crate) struct RawNotebook {
     pub(crate) metadata: Option<Span>,
     /// The strings of [`crate::scan::LONG_STRING`] bytes or more, in file order.
     pub(crate) long_strings: Vec<Span>,
+    /// The lists of only strings of [`crate::scan::STRING_LIST`] bytes or more, in file order.
+    pub(crate) string_lists: Vec<Span>,
     pub(crate) language_info_name: Option<String>,
     pub(crate) kernelspec_language: Option<String>,
     pub(crate) kernelspec_name: Option<String>,
@@ -96,6 +98,7 @@ pub(crate) fn parse(text: &str) -> Result<RawNotebook, ParseError> {
         });
     }
     nb.long_strings = s.take_long_strings();
+    nb.string_lists = s.take_string_lists();
     s.finish().map_err(ParseError::Json)?;
     Ok(nb)
 }

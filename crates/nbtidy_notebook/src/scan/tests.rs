@@ -272,3 +272,26 @@ fn long_strings_are_recorded_and_jumped_over() {
     let _ = Scanner::with_jumps(&text, 0, &long_strings).object(|s, _| jumped.push(s.skip()));
     assert_eq!(plain, jumped);
 }
+
+#[test]
+fn lists_of_only_strings_are_recorded() {
+    let line = format!("\"{}\"", "y".repeat(STRING_LIST));
+    let text = format!(
+        r#"{{"a": [{line}, "z"], "b": [{line}, 1], "c": [[{line}]], "d": ["short"], "e": {{"f": [{line}]}}}}"#
+    );
+    let mut checked = Scanner::checked(&text, 0);
+    checked.skip();
+    let lists = checked.take_string_lists();
+    assert!(checked.finish().is_ok());
+    let found: Vec<&str> = lists.iter().map(|span| &text[span.clone()]).collect();
+    // `b` has a number, `c`'s outer list a list, `d` is short: only the inner lists count.
+    assert_eq!(
+        found,
+        [
+            format!("[{line}, \"z\"]"),
+            format!("[{line}]"),
+            format!("[{line}]")
+        ]
+    );
+    assert!(lists.windows(2).all(|w| w[0].end <= w[1].start));
+}

@@ -168,6 +168,9 @@ struct Entry<'a> {
     /// `None`: the value's fragment depends on the definition the object turns out to be, so
     /// it is checked once that is known.
     issues: Option<Vec<Issue>>,
+    /// For a value checked later: the scanner as it was at the value (its place in the jumps
+    /// kept, so resuming costs no search).
+    resume: Option<Scanner<'a>>,
 }
 
 /// The entries of one object (the last of a repeated key wins, as in Python's `json`).
@@ -242,8 +245,10 @@ fn join<'x>(path: &str, key: &'x str) -> Cow<'x, str> {
 /// Checks a notebook's JSON against the table ([`schema`]) of one minor version.
 struct Validator<'a> {
     text: &'a str,
-    /// Containers whose spans are known (see `Context::jumps`): skipped without reading.
+    /// Values whose spans are known (see `Context::jumps`): skipped without reading.
     jumps: &'a [Span],
+    /// Lists known to hold only strings ([`nbtidy_notebook::Notebook::string_lists`]).
+    string_lists: &'a [Span],
     /// The minor version whose schema applies (a newer one is checked like the newest).
     minor: u64,
     /// The minor version is one the table knows: unknown keys, cell types and output types are
@@ -251,9 +256,9 @@ struct Validator<'a> {
     /// does (`additionalProperties` relaxed, unrecognized cells and outputs allowed).
     strict: bool,
     /// The cell definitions' keys (see [`merged`]).
-    cell_keys: KeyFragments,
+    cell_keys: &'static KeyFragments,
     /// The output definitions' keys.
-    output_keys: KeyFragments,
+    output_keys: &'static KeyFragments,
 }
 
 /// Each key of a set of definitions, with its fragment when every definition that has the key
@@ -289,19 +294,29 @@ enum Candidates<'k> {
 
 impl<'a> Validator<'a> {
     /// A validator for minor version `minor` (a newer one is checked like the newest, relaxed).
-    fn new(text: &'a str, jumps: &'a [Span], minor: u64) -> Self {
+    fn new(text: &'a str, jumps: &'a [Span], string_lists: &'a [Span], minor: u64) -> Self {
+        /// The cell and output keys of each minor version, made once.
+        static KEYS: std::sync::OnceLock<Vec<(KeyFragments, KeyFragments)>> =
+            std::sync::OnceLock::new();
         let checked = minor.min(schema::NEWEST_MINOR);
-        let mut cells = schema::CELLS.to_vec();
-        cells.push(&schema::UNRECOGNIZED_CELL);
-        let mut outputs = schema::OUTPUTS.to_vec();
-        outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+        let keys = KEYS.get_or_init(|| {
+            let mut cells = schema::CELLS.to_vec();
+            cells.push(&schema::UNRECOGNIZED_CELL);
+            let mut outputs = schema::OUTPUTS.to_vec();
+            outputs.push(&schema::UNRECOGNIZED_OUTPUT);
+            (0..=schema::NEWEST_MINOR)
+                .map(|minor| (merged(&cells, minor), merged(&outputs, minor)))
+                .collect()
+        });
+        let (cell_keys, output_keys) = &keys[usize::try_from(checked).unwrap_or_default()];
         Validator {
             text,
             jumps,
+            string_lists,
             minor: checked,
             strict: minor <= schema::NEWEST_MINOR,
-            cell_keys: merged(&cells, checked),
-            output_keys: merged(&outputs, checked),
+            cell_keys,
+            output_keys,
         }
     }
 
@@ -318,10 +333,10 @@ impl<'a> Validator<'a> {
         Scanner::with_jumps(self.text, at, self.jumps)
     }
 
-    /// Walks (consumes) the object at the scanner, whose definition is one of `candidates`: a key whose fragment
-    /// every candidate that has it agrees on is checked on the way (so that a value is read
-    /// once); the others wait for [`Validator::object`]. `Err((span, kind))` when the value is
-    /// not an object.
+    /// Walks (consumes) the object at the scanner, whose definition is one of `candidates`: a
+    /// key whose fragment every candidate that has it agrees on is checked on the way (so that a
+    /// value is read once); the others wait for [`Validator::object`] (a skip costs nothing for
+    /// the values in `jumps`). `Err((span, kind))` when the value is not an object.
     fn walk(
         &self,
         s: &mut Scanner<'a>,
@@ -340,13 +355,16 @@ impl<'a> Validator<'a> {
                 Candidates::One(object) => object.property(&key, self.minor).map(|p| p.value),
                 Candidates::Merged(keys) => keys.get(key.as_ref()).copied().flatten(),
             };
-            let (value, issues) = match agreed {
+            let (value, issues, resume) = match agreed {
                 Some(fragment) => {
                     let mut issues = Vec::new();
                     let value = self.value(s, fragment, place, &join(path, &key), &mut issues);
-                    (value, Some(issues))
+                    (value, Some(issues), None)
                 }
-                None => (s.skip(), None),
+                None => {
+                    let resume = s.clone();
+                    (s.skip(), None, Some(resume))
+                }
             };
             entries.push(Entry {
                 key,
@@ -354,6 +372,7 @@ impl<'a> Validator<'a> {
                 value,
                 kind,
                 issues,
+                resume,
             });
         });
         let span = span.map_err(|span| (span, start_kind))?;
@@ -385,11 +404,16 @@ impl<'a> Validator<'a> {
                 unknown.push(entry);
                 continue;
             };
-            match entry.issues {
-                Some(issues) => out.extend(issues),
-                None => {
-                    let mut s = self.scanner(entry.value.start);
-                    self.value(&mut s, property.value, place, &join(path, &entry.key), out);
+            match (entry.issues, property.value) {
+                (Some(issues), _) => out.extend(issues),
+                // Nothing to check: the discriminator chose the definition; the version was
+                // checked first.
+                (None, Value::Is(_) | Value::IsNot(_) | Value::Major | Value::Minor) => {}
+                (None, fragment) => {
+                    let mut s = entry
+                        .resume
+                        .unwrap_or_else(|| self.scanner(entry.value.start));
+                    self.value(&mut s, fragment, place, &join(path, &entry.key), out);
                 }
             }
         }
@@ -559,6 +583,7 @@ impl<'a> Validator<'a> {
     ) -> Span {
         match s.peek() {
             Kind::String => s.string(),
+            Kind::Array if self.is_string_list(s.position()) => s.skip(),
             Kind::Array => {
                 let mut bad = None;
                 let span = s
@@ -595,6 +620,13 @@ impl<'a> Validator<'a> {
                 span
             }
         }
+    }
+
+    /// `true` when the list at `at` is known to hold only strings.
+    fn is_string_list(&self, at: usize) -> bool {
+        self.string_lists
+            .binary_search_by_key(&at, |span| span.start)
+            .is_ok()
     }
 
     /// `{"type": "array", "items": {"type": "string"}}`
@@ -878,7 +910,7 @@ impl<'a> Validator<'a> {
     /// One entry of `cells`: its definition is chosen by `cell_type` (the schema's `oneOf`).
     fn cell(&self, s: &mut Scanner<'a>, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Cell(index);
-        let walked = match self.walk(s, Candidates::Merged(&self.cell_keys), place, "") {
+        let walked = match self.walk(s, Candidates::Merged(self.cell_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(
@@ -972,7 +1004,7 @@ impl<'a> Validator<'a> {
     fn output(&self, s: &mut Scanner<'a>, cell: usize, index: usize, out: &mut Vec<Issue>) {
         let place = Place::Output { cell, index };
         let noun = What::Output(index, None);
-        let walked = match self.walk(s, Candidates::Merged(&self.output_keys), place, "") {
+        let walked = match self.walk(s, Candidates::Merged(self.output_keys), place, "") {
             Ok(walked) => walked,
             Err((span, kind)) => {
                 out.push(self.issue(
@@ -1035,10 +1067,10 @@ impl<'a> Validator<'a> {
 }
 
 /// The problems of a notebook, judged against the schema of its `nbformat_minor`.
-fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
+fn validate(text: &str, jumps: &[Span], string_lists: &[Span]) -> Vec<Issue> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     // The top level first, with every value jumped over, to learn the version.
-    let first = Validator::new(text, jumps, schema::NEWEST_MINOR);
+    let first = Validator::new(text, jumps, string_lists, schema::NEWEST_MINOR);
     let top = first.walk(
         &mut first.scanner(bom),
         Candidates::None,
@@ -1106,7 +1138,7 @@ fn validate(text: &str, jumps: &[Span]) -> Vec<Issue> {
             }
         }
     };
-    let validator = Validator::new(text, jumps, minor);
+    let validator = Validator::new(text, jumps, string_lists, minor);
     let unknown = validator.object(
         &schema::NOTEBOOK,
         top,
@@ -1152,7 +1184,8 @@ impl Rule for InvalidNotebook {
     }
 
     fn check(&self, context: &Context<'_>, out: &mut Diagnostics) {
-        for issue in validate(context.notebook().text(), context.jumps()) {
+        let notebook = context.notebook();
+        for issue in validate(notebook.text(), context.jumps(), notebook.string_lists()) {
             let location = context.json_location(issue.cell, &issue.span);
             match issue.kind {
                 IssueKind::Tolerated {
@@ -1209,7 +1242,10 @@ mod tests {
     use super::*;
 
     fn messages(text: &str) -> Vec<String> {
-        validate(text, &[]).into_iter().map(|i| i.message).collect()
+        validate(text, &[], &[])
+            .into_iter()
+            .map(|i| i.message)
+            .collect()
     }
 
     const CELL: &str = r#"{"cell_type": "code", "execution_count": null, "metadata": {}, "outputs": [], "source": ""}"#;

@@ -211,6 +211,12 @@ impl<'a> Scan<'a> {
     /// A statement that is not a top-level import of a later cell (any statement of the first
     /// cell after its leading magics, any other statement after).
     fn statement(&mut self, cell: &'a CellView<'_>, stmt: &'a Stmt) {
+        // Once something blocks every later import, what later statements use or bind no
+        // longer matters: nothing after it is looked at (most notebooks have a `!pip install`
+        // or a `sys.path` change early).
+        if self.barrier.is_some() {
+            return;
+        }
         match stmt {
             Stmt::IpyEscapeCommand(escape) => {
                 let harmless = match escape.kind {
@@ -257,6 +263,9 @@ impl<'a> Scan<'a> {
     /// A top-level import of a later cell: why it cannot move, if it cannot; what it binds is
     /// recorded either way.
     fn import(&mut self, cell: &'a CellView<'_>, stmt: &'a Stmt) -> Option<Reason> {
+        if self.barrier.is_some() {
+            return self.barrier;
+        }
         let text = cell.text();
         let mut blocked = self.barrier;
         if blocked.is_none()

@@ -19,6 +19,7 @@ use std::path::Path;
 use nbtidy_config::Resolved;
 use nbtidy_diagnostics::{Applicability, Diagnostic, Edit, EditTarget, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
+use rustc_hash::{FxBuildHasher, FxHashSet};
 
 use crate::context::Context;
 use crate::selection::Selection;
@@ -175,7 +176,8 @@ pub fn fix_notebook(
         let mut accepted: Vec<&Diagnostic> = Vec::new();
         // The accepted fixes' edits, and the findings whose fix is identical to one of them (the
         // names of one unused `import a, b`): fixed with it, as in ruff.
-        let mut accepted_edits: HashSet<&[Edit]> = HashSet::new();
+        let mut accepted_edits: FxHashSet<&[Edit]> =
+            FxHashSet::with_capacity_and_hasher(candidates.len(), FxBuildHasher);
         let mut same_fix: Vec<&Diagnostic> = Vec::new();
         for diagnostic in candidates {
             let fix = diagnostic.fix.as_ref().expect("filtered on fixes");

@@ -194,3 +194,44 @@ async def test_an_editorconfig_change_is_picked_up(client: LanguageClient, works
     await wait_until(lambda: nb.codes(2) == [], "findings cleared on invalid settings")
     await wait_until(lambda: any("max_line_length" in m.message for m in client.messages), "a message naming the value")
 
+
+
+UNSORTED = [
+    ("markdown", "# Setup"),
+    ("code", "import sys\nimport os\nprint(os.sep, sys.argv)"),
+    ("code", "x = 1"),
+    ("code", "import re\nimport json\nprint(re, json)"),
+]
+
+
+def organized_expected(workspace: pathlib.Path, cells) -> list[str]:
+    (workspace / "sorted.ipynb").write_text(notebook_json(cells), encoding="utf-8")
+    run_cli("check", "--select", "I001", "--fix", "sorted.ipynb", cwd=workspace)
+    return cli_cells(workspace / "sorted.ipynb")
+
+
+async def test_notebook_organize_imports_sorts_every_cell_whatever_cell_is_passed(
+    client: LanguageClient, workspace: pathlib.Path
+):
+    expected = organized_expected(workspace, UNSORTED)
+    # The CLI sorts cells 2 and 4 and leaves the others alone.
+    assert expected[1].startswith("import os\nimport sys") and expected[3].startswith("import json\nimport re")
+    # Passed: the markdown first cell, a cell without imports, the last cell.
+    for passed in (0, 2, 3):
+        nb = Notebook(client, workspace / f"oi{passed}.ipynb", UNSORTED)
+        actions = await code_actions(client, nb.cell_uris[passed], ["notebook.source.organizeImports"])
+        (action,) = actions
+        assert action.kind == "notebook.source.organizeImports.nbtidy"
+        assert set(action.edit.changes) == {nb.cell_uris[1], nb.cell_uris[3]}
+        nb.apply(action.edit)
+        assert nb.texts == expected, passed
+
+
+async def test_source_organize_imports_on_a_cell_edits_that_cell_only(client: LanguageClient, workspace: pathlib.Path):
+    expected = organized_expected(workspace, UNSORTED)
+    nb = Notebook(client, workspace / "oicell.ipynb", UNSORTED)
+    (action,) = await code_actions(client, nb.cell_uris[3], [types.CodeActionKind.SourceOrganizeImports])
+    assert action.kind == "source.organizeImports.nbtidy"
+    assert set(action.edit.changes) == {nb.cell_uris[3]}
+    nb.apply(action.edit)
+    assert nb.texts[3] == expected[3] and nb.texts[1] == UNSORTED[1][1]

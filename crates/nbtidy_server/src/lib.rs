@@ -61,6 +61,13 @@ pub const NOTEBOOK_FIX_ALL: &str = "notebook.source.fixAll.nbtidy";
 /// `workspace/executeCommand`: fix everything in the document (or notebook) `arguments[0]`
 /// (`{"uri": ...}` or the URI).
 pub const COMMAND_FIX_ALL: &str = "nbtidy.applyFixAll";
+
+/// The code action kind that sorts the imports of a document (a cell: that cell, with the whole
+/// notebook's semantics): `I001`'s fixes, whatever rules `.editorconfig` selects, as ruff does.
+pub const ORGANIZE_IMPORTS: &str = "source.organizeImports.nbtidy";
+
+/// The notebook code action kind that sorts the imports of every cell, whatever cell is passed.
+pub const NOTEBOOK_ORGANIZE_IMPORTS: &str = "notebook.source.organizeImports.nbtidy";
 /// `workspace/executeCommand`: format the document (or every cell of the notebook).
 pub const COMMAND_FORMAT: &str = "nbtidy.applyFormat";
 
@@ -436,7 +443,7 @@ impl Server {
                 "documentRangeFormattingProvider": true,
                 "hoverProvider": true,
                 "codeActionProvider": {
-                    "codeActionKinds": ["quickfix", FIX_ALL, NOTEBOOK_FIX_ALL],
+                    "codeActionKinds": ["quickfix", FIX_ALL, NOTEBOOK_FIX_ALL, ORGANIZE_IMPORTS, NOTEBOOK_ORGANIZE_IMPORTS],
                     "resolveProvider": false
                 },
                 "diagnosticProvider": {
@@ -1120,10 +1127,43 @@ impl Server {
                     }));
                 }
             }
-            let wants_file = wants(FIX_ALL);
-            let wants_notebook = is_notebook && wants(NOTEBOOK_FIX_ALL);
-            if wants_file || wants_notebook {
-                let changes = analysis::fix_all(&snapshot, &resolved, &selection, encoding);
+            // (file kind, notebook kind, titles, the rules whose safe fixes apply)
+            let imports_only = || {
+                Arc::new(nbtidy_lint::Selection::resolve(
+                    &resolved,
+                    &SelectionArgs {
+                        select: Some(vec!["I001".to_owned()]),
+                        ..SelectionArgs::default()
+                    },
+                ))
+            };
+            let whole = [
+                (
+                    FIX_ALL,
+                    NOTEBOOK_FIX_ALL,
+                    "nbtidy: fix all auto-fixable problems",
+                    "nbtidy: fix all auto-fixable problems in the notebook",
+                    false,
+                ),
+                (
+                    ORGANIZE_IMPORTS,
+                    NOTEBOOK_ORGANIZE_IMPORTS,
+                    "nbtidy: organize imports",
+                    "nbtidy: organize imports in the notebook",
+                    true,
+                ),
+            ];
+            for (file_kind, notebook_kind, file_title, notebook_title, imports) in whole {
+                let wants_file = wants(file_kind);
+                let wants_notebook = is_notebook && wants(notebook_kind);
+                if !(wants_file || wants_notebook) {
+                    continue;
+                }
+                let changes = if imports {
+                    analysis::fix_all(&snapshot, &resolved, &imports_only(), encoding)
+                } else {
+                    analysis::fix_all(&snapshot, &resolved, &selection, encoding)
+                };
                 if wants_file {
                     let mut own = analysis::Changes::new();
                     if let Some(edits) = changes.get(&uri) {
@@ -1131,8 +1171,8 @@ impl Server {
                     }
                     if snapshot.text_of(&uri).is_some() {
                         actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                            title: "nbtidy: fix all auto-fixable problems".to_owned(),
-                            kind: Some(CodeActionKind::from(FIX_ALL.to_owned())),
+                            title: file_title.to_owned(),
+                            kind: Some(CodeActionKind::from(file_kind.to_owned())),
                             edit: Some(WorkspaceEdit::new(own)),
                             ..CodeAction::default()
                         }));
@@ -1140,8 +1180,8 @@ impl Server {
                 }
                 if wants_notebook {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: "nbtidy: fix all auto-fixable problems in the notebook".to_owned(),
-                        kind: Some(CodeActionKind::from(NOTEBOOK_FIX_ALL.to_owned())),
+                        title: notebook_title.to_owned(),
+                        kind: Some(CodeActionKind::from(notebook_kind.to_owned())),
                         edit: Some(WorkspaceEdit::new(changes)),
                         ..CodeAction::default()
                     }));

@@ -129,11 +129,12 @@ impl CellFormatter {
             Ok(None) => Ok(None),
             Ok(Some(formatted)) => {
                 let output = indent.reindent(&formatted);
-                if LeadingIndent::detect(&output)
-                    .as_ref()
-                    .map(LeadingIndent::dedented)
-                    != Some(formatted.as_str())
-                {
+                let round_trips = match LeadingIndent::detect(&output) {
+                    Some(again) => again.dedented() == formatted,
+                    // Only blank lines (` \` continuing nothing): nothing to indent.
+                    None => output == formatted && formatted.trim().is_empty(),
+                };
+                if !round_trips {
                     return Err(FormatError::Internal(
                         "the formatted code could not be indented like the cell".to_owned(),
                     ));

@@ -122,6 +122,15 @@ fn each_cell_keeps_its_line_endings_cr_only_too() {
 /// line that has it): such cells are formatted as they run and keep their indentation.
 #[test]
 fn indented_cells_are_formatted_and_keep_their_indentation() {
+    // An indented backslash continuing nothing formats to blank lines: nothing to indent, no
+    // internal error (found by the `format` fuzz target).
+    for code in [" \\\n     \n", "  \\\n"] {
+        let formatted = formatter().format(code).expect(code);
+        assert!(
+            formatted.is_none_or(|new| new.trim().is_empty()),
+            "{code:?}"
+        );
+    }
     assert_eq!(
         fmt("    x=1\n    if x :\n        y=[1,2]"),
         "    x = 1\n    if x:\n        y = [1, 2]"

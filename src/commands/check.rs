@@ -14,7 +14,7 @@ use nbtidy_diagnostics::{
     Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, SettingProblem, check_notebook};
+use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
 use nbtidy_notebook::Notebook;
 use nbtidy_pipeline::{SelectionCache, SelectionEntry};
 
@@ -69,17 +69,7 @@ impl super::NotebookCommand for Check<'_> {
         resolved: &nbtidy_config::Resolved,
         notes: &mut Vec<Note>,
     ) -> Result<Self::Prepared, Stop> {
-        let selection = self.selections.get(resolved, &self.selection_args);
-        notes.extend(
-            selection
-                .1
-                .iter()
-                .map(|problem| super::problem_note(problem, super::STOPS_NOTEBOOKS)),
-        );
-        if selection.1.iter().any(SettingProblem::is_error) {
-            return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
-        }
-        Ok(selection)
+        super::selection_for(&self.selections, resolved, &self.selection_args, notes)
     }
 
     fn process(

@@ -12,7 +12,7 @@ use nbtidy_config::{Resolved, Resolver};
 use nbtidy_format::FormatError;
 use nbtidy_lint::{Selection, SelectionArgs};
 use nbtidy_notebook::Notebook;
-use nbtidy_pipeline::{FormatNotebookError, format_notebook};
+use nbtidy_pipeline::{FormatNotebookError, SelectionCache, SelectionEntry, format_notebook};
 
 use super::Stop;
 use crate::args::FormatArgs;
@@ -43,11 +43,13 @@ struct Format {
     mode: Mode,
     /// `--fix`.
     fix: bool,
+    /// Rule selections for `--fix`, by distinct configuration.
+    selections: SelectionCache,
 }
 
 impl super::NotebookCommand for Format {
     /// The rule selection, when this notebook is fixed before it is formatted.
-    type Prepared = Option<Selection>;
+    type Prepared = Option<SelectionEntry>;
     type Done = Report;
 
     fn resolver(&self) -> &Resolver {
@@ -58,8 +60,8 @@ impl super::NotebookCommand for Format {
         &self,
         resolved: &Resolved,
         notes: &mut Vec<super::Note>,
-    ) -> Result<Option<Selection>, Stop> {
-        fix_selection(self.fix, resolved, notes)
+    ) -> Result<Option<SelectionEntry>, Stop> {
+        fix_selection(self.fix, &self.selections, resolved, notes)
     }
 
     fn process(
@@ -67,9 +69,10 @@ impl super::NotebookCommand for Format {
         path: &Path,
         bytes: &[u8],
         resolved: &Resolved,
-        selection: &Option<Selection>,
+        selection: &Option<SelectionEntry>,
     ) -> Result<Report, Stop> {
-        format_path(path, bytes, resolved, self.mode, selection.as_ref())
+        let selection = selection.as_ref().map(|entry| &entry.0);
+        format_path(path, bytes, resolved, self.mode, selection)
     }
 }
 
@@ -78,22 +81,14 @@ impl super::NotebookCommand for Format {
 /// `check`.
 fn fix_selection(
     fix: bool,
+    selections: &SelectionCache,
     resolved: &Resolved,
     notes: &mut Vec<super::Note>,
-) -> Result<Option<Selection>, Stop> {
+) -> Result<Option<SelectionEntry>, Stop> {
     if !fix && !resolved.settings.format_fix.value {
         return Ok(None);
     }
-    let (selection, problems) = Selection::resolve(resolved, &SelectionArgs::default());
-    notes.extend(
-        problems
-            .iter()
-            .map(|problem| super::problem_note(problem, super::STOPS_NOTEBOOKS)),
-    );
-    if problems.iter().any(nbtidy_lint::SettingProblem::is_error) {
-        return Err(Stop::Failed(super::INVALID_CONFIG.to_owned()));
-    }
-    Ok(Some(selection))
+    super::selection_for(selections, resolved, &SelectionArgs::default(), notes).map(Some)
 }
 
 /// `--fix` before formatting: the safe fixes, then import sorting
@@ -154,6 +149,7 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
         resolver,
         mode,
         fix: args.fix,
+        selections: SelectionCache::default(),
     };
     let (mut changed, mut unchanged, mut skipped_cells) = (0, 0, 0);
     let tally = super::run(
@@ -322,7 +318,8 @@ fn run_stdin(resolver: &Resolver, name: &Path, mode: Mode, fix: bool) -> Result<
         return echo(ExitStatus::Success);
     }
     let mut notes = Vec::new();
-    let selection = fix_selection(fix, &resolved, &mut notes);
+    let selection = fix_selection(fix, &SelectionCache::default(), &resolved, &mut notes)
+        .map(|entry| entry.map(|entry| entry.0.clone()));
     for note in &notes {
         if note.is_error {
             printer::error(&note.text);

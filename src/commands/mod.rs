@@ -310,6 +310,28 @@ pub(crate) const INVALID_CONFIG: &str =
 /// What an invalid value in an `.editorconfig` file stops.
 pub(crate) const STOPS_NOTEBOOKS: &str = "the notebooks it applies to are not processed";
 
+/// The rule selection of a notebook's settings (resolved once per distinct configuration, through
+/// `selections`), its problems added to `notes`: an invalid rule setting stops the notebook.
+/// `check` and `format --fix` both prepare notebooks with it.
+pub(crate) fn selection_for(
+    selections: &nbtidy_pipeline::SelectionCache,
+    resolved: &Resolved,
+    args: &nbtidy_lint::SelectionArgs,
+    notes: &mut Vec<Note>,
+) -> Result<nbtidy_pipeline::SelectionEntry, Stop> {
+    let selection = selections.get(resolved, args);
+    notes.extend(
+        selection
+            .1
+            .iter()
+            .map(|problem| problem_note(problem, STOPS_NOTEBOOKS)),
+    );
+    if selection.1.iter().any(SettingProblem::is_error) {
+        return Err(Stop::Failed(INVALID_CONFIG.to_owned()));
+    }
+    Ok(selection)
+}
+
 /// A problem with a value, from any source (an `.editorconfig` line, a flag, a rule option or
 /// severity), as a [`Note`]: `SOURCE: key = value: expected ...`, then for an error `; ` and
 /// what it stops (`stops`, e.g. [`STOPS_NOTEBOOKS`]; nothing when empty). Invalid values are

@@ -655,37 +655,24 @@ fn format_block(
     // By section.
     let mut sections: std::collections::BTreeMap<Section, Merged> =
         std::collections::BTreeMap::new();
+    let of_from =
+        |from: &From<'_>| categorizer.section(from.module.unwrap_or_default(), from.level > 0);
     for (alias, comments) in merged.import {
         let section = categorizer.section(alias.name, false);
-        sections
-            .entry(section)
-            .or_default()
-            .import
-            .insert(alias, comments);
+        let entry = sections.entry(section).or_default();
+        entry.import.insert(alias, comments);
     }
     for (from, statement) in merged.import_from {
-        let section = categorizer.section(from.module.unwrap_or_default(), from.level > 0);
-        sections
-            .entry(section)
-            .or_default()
-            .import_from
-            .insert(from, statement);
+        let entry = sections.entry(of_from(&from)).or_default();
+        entry.import_from.insert(from, statement);
     }
     for (key, statement) in merged.import_from_as {
-        let section = categorizer.section(key.0.module.unwrap_or_default(), key.0.level > 0);
-        sections
-            .entry(section)
-            .or_default()
-            .import_from_as
-            .insert(key, statement);
+        let entry = sections.entry(of_from(&key.0)).or_default();
+        entry.import_from_as.insert(key, statement);
     }
     for (from, statement) in merged.import_from_star {
-        let section = categorizer.section(from.module.unwrap_or_default(), from.level > 0);
-        sections
-            .entry(section)
-            .or_default()
-            .import_from_star
-            .insert(from, statement);
+        let entry = sections.entry(of_from(&from)).or_default();
+        entry.import_from_star.insert(from, statement);
     }
     let nl = style.line_ending;
     let indent_width = Width::default().add_str(indentation);

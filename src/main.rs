@@ -23,27 +23,23 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     panic::install_hook();
-    write::handle_signals();
-    // Parsing, formatting and linting recurse once per level of a cell's nesting, which
-    // `nbtidy_python` bounds; every thread that does it gets the stack that bound needs (reserved
-    // address space: only what a deep cell uses is touched).
-    let _ = rayon::ThreadPoolBuilder::new()
-        .stack_size(nbtidy_python::STACK_SIZE)
-        .build_global();
+    // Signals are handled (a thread that waits for them) from the first write on: a run that
+    // writes nothing can die of them as they are; the thread pool is built when first needed
+    // (`nbtidy_pipeline::thread_pool`). Start-up is an editor's save action and every hook's.
+    nbtidy_fs::write::before_first_write(write::handle_signals);
     match std::thread::Builder::new()
         .name("nbtidy".to_owned())
         .stack_size(nbtidy_python::STACK_SIZE)
         .spawn(run)
     {
-        Ok(handle) => handle
-            .join()
-            .unwrap_or(ExitCode::from(ExitStatus::Error as u8)),
+        Ok(handle) => ExitCode::from(handle.join().unwrap_or(ExitStatus::Error as u8)),
         // No thread (a tight `ulimit -v`): run here, with the main thread's stack.
-        Err(_) => run(),
+        Err(_) => ExitCode::from(run()),
     }
 }
 
-fn run() -> ExitCode {
+/// The command's exit status.
+fn run() -> u8 {
     let args = args::Args::try_parse().unwrap_or_else(|err| argument_error(&err));
     // Notebooks are isolated one by one (`commands::for_each_notebook`); this catches the rest.
     let result = panic::catch(|| match args.command {
@@ -58,13 +54,13 @@ fn run() -> ExitCode {
     })
     .unwrap_or_else(|message| Err(anyhow::anyhow!(message)));
     match result {
-        Ok(status) => ExitCode::from(status as u8),
+        Ok(status) => status as u8,
         Err(err) => {
             if printer::is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
+                return ExitStatus::Success as u8;
             }
             printer::error(&format!("{err:#}"));
-            ExitCode::from(ExitStatus::Error as u8)
+            ExitStatus::Error as u8
         }
     }
 }

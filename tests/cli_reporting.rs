@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Project, build, cell, code_notebook, python_metadata};
+use common::{Project, build, cell, code_notebook, nbtidy_command, python_metadata};
 use serde_json::json;
 
 /// A notebook in `language` (as `language_info.name`) holding `code`.
@@ -202,6 +202,41 @@ fn findings_come_in_path_order_as_many_notebooks_finish() {
             .collect();
         assert!(positions.is_sorted(), "{format}: not in path order");
     }
+}
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_run_quietly() {
+    // `nbtidy check | head -1`: once writing fails, the notebooks not started are not
+    // processed, and the run ends without an error or a panic.
+    let project = Project::new();
+    for index in 0..200 {
+        let codes: Vec<String> = (0..20).map(|i| format!("import os{i}")).collect();
+        let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+        project.write(&format!("nb{index:03}.ipynb"), code_notebook(&codes));
+    }
+    let mut child = nbtidy_command(project.root())
+        .args([
+            "check",
+            "--select",
+            "F401",
+            "--output-format",
+            "concise",
+            ".",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    let first = String::from_utf8_lossy(&first);
+    assert!(first.contains("nb000.ipynb:cell 1:"), "{first}");
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(output.status.code(), Some(0), "{err}");
 }
 
 #[test]

@@ -86,6 +86,17 @@ pub fn abandon_writes() {
     std::mem::forget(guard);
 }
 
+/// What runs once, before the first temporary file is made ([`before_first_write`]).
+static FIRST_WRITE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+static FIRST_WRITE_DONE: std::sync::Once = std::sync::Once::new();
+
+/// Sets `hook` to run once, just before the first write of the process starts (a program that
+/// writes nothing never runs it): the CLI installs its signal handling there, which calls
+/// [`abandon_writes`]. A signal before it finds no temporary file to remove.
+pub fn before_first_write(hook: fn()) {
+    let _ = FIRST_WRITE.set(hook);
+}
+
 /// A temporary file registered for removal by [`abandon_writes`].
 struct Registered(PathBuf);
 
@@ -176,6 +187,11 @@ fn replace_with(
         .write(true)
         .open(&target)
         .map_err(io_error("the file is not writable, not modified"))?;
+    FIRST_WRITE_DONE.call_once(|| {
+        if let Some(hook) = FIRST_WRITE.get() {
+            hook();
+        }
+    });
     let temp = tempfile::Builder::new()
         .prefix(".nbtidy-")
         .suffix(".tmp")

@@ -68,6 +68,20 @@ enum Decoded<'a> {
     Python(Cow<'a, str>, Result<Option<String>, FormatError>),
 }
 
+/// Builds rayon's global thread pool the first time it is asked for, with the stack every thread
+/// that parses needs ([`nbtidy_python::STACK_SIZE`]); `false` when it cannot be built (no threads
+/// under a tight `ulimit`): the caller then works on its own thread. Not at start-up: a run on one
+/// small notebook or one cell (an editor's save action) never starts the threads.
+pub fn thread_pool() -> bool {
+    static BUILT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *BUILT.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(nbtidy_python::STACK_SIZE)
+            .build_global()
+            .is_ok()
+    })
+}
+
 /// Formats every Python code cell of a notebook.
 ///
 /// # Errors
@@ -108,7 +122,7 @@ pub fn format_notebook(
     // In parallel only for notebooks with many code cells (an editor waiting on one big
     // notebook): the CLI already formats notebooks in parallel, and a worker waiting on the pool
     // for a small notebook's cells costs more in thread switches than it saves.
-    let decoded: Vec<Decoded<'_>> = if code_cells.len() >= PARALLEL_CELLS {
+    let decoded: Vec<Decoded<'_>> = if code_cells.len() >= PARALLEL_CELLS && thread_pool() {
         code_cells.par_iter().map(decode).collect()
     } else {
         code_cells.iter().map(decode).collect()

@@ -281,7 +281,44 @@ fn check_runs_over_corpus_and_peer_fixtures_without_crashing() {
         let expected = if root == "corpus" { Some(1) } else { Some(2) };
         assert_eq!(code, expected, "{err}");
         let findings: serde_json::Value = serde_json::from_str(&stdout(&run)).unwrap();
-        assert!(findings.as_array().unwrap().len() > 100, "{root}");
+        let findings = findings.as_array().unwrap();
+        assert!(findings.len() > 100, "{root}");
+        // JSON prints every fix's edits: each fix has some.
+        let fix_of = |finding: &serde_json::Value| -> Option<String> {
+            let fix = finding.get("fix").filter(|fix| !fix.is_null())?;
+            let edits = fix["edits"].as_array().map_or(0, Vec::len);
+            assert!(edits > 0, "a fix without edits in JSON output: {finding}");
+            Some(fix["applicability"].as_str().unwrap().to_owned())
+        };
+        let fixes: Vec<String> = findings.iter().filter_map(fix_of).collect();
+        let safe = fixes.iter().filter(|a| *a == "safe").count();
+        let unsafe_ = fixes.iter().filter(|a| *a == "unsafe").count();
+        assert!(unsafe_ > 100, "{root}: {unsafe_} unsafe fixes");
+        // A listing builds no edits (`Fixes::AvailabilityOnly`: NB018 leaves its sorting out),
+        // and still marks and counts the same findings and fixes.
+        let listing = nbtidy(&[
+            OsStr::new("check"),
+            OsStr::new("--select"),
+            OsStr::new("ALL"),
+            OsStr::new("--output-format"),
+            OsStr::new("concise"),
+            work.as_os_str(),
+        ]);
+        let lines: Vec<String> = stdout(&listing).lines().map(str::to_owned).collect();
+        let findings_lines = lines.iter().filter(|line| line.contains(": E902 ")).count();
+        assert_eq!(
+            lines.len(),
+            findings.len(),
+            "{root}: concise and JSON list different findings ({findings_lines} E902)"
+        );
+        assert_eq!(
+            lines.iter().filter(|line| line.contains(" [*] ")).count(),
+            safe,
+            "{root}"
+        );
+        let summary = stderr(&listing);
+        let expected = format!("({safe} fixable with --fix, {unsafe_} more with --unsafe-fixes)");
+        assert!(summary.contains(&expected), "{root}: {summary}");
     }
 }
 

@@ -14,7 +14,7 @@ use nbtidy_diagnostics::{
     Applicability, Document, FileDiagnostics, Piece, RenderOptions, Severity,
 };
 use nbtidy_lint::fix::fix_notebook;
-use nbtidy_lint::{Selection, SelectionArgs, check_notebook};
+use nbtidy_lint::{Fixes, Selection, SelectionArgs, check_notebook_for};
 use nbtidy_notebook::Notebook;
 use nbtidy_pipeline::{SelectionCache, SelectionEntry};
 
@@ -381,7 +381,13 @@ fn lint_bytes(
         }
         return Ok(diagnostics);
     }
-    let mut diagnostics = check_notebook(path, bytes, resolved, selection)
+    // A listing needs a fix's edits only when the output format prints them.
+    let fixes = if args.output_format.shows_fix_edits() {
+        Fixes::WithEdits
+    } else {
+        Fixes::AvailabilityOnly
+    };
+    let mut diagnostics = check_notebook_for(path, bytes, resolved, selection, fixes)
         .map_err(|err| Stop::Unreadable(err.to_string()))?;
     diagnostics.path.clone_from(&display);
     Ok(diagnostics)

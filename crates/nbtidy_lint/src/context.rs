@@ -356,6 +356,18 @@ pub struct Context<'a> {
     metadata_entries: std::cell::OnceCell<Option<Vec<Entry<'a>>>>,
     jumps: std::cell::OnceCell<Vec<Span>>,
     cell_spans: std::cell::OnceCell<Option<(Span, Vec<Span>)>>,
+    fixes: Fixes,
+}
+
+/// What the caller needs of the fixes a check finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixes {
+    /// Every fix with its edits: to apply them (`--fix`, `--diff`, a server's code actions) or
+    /// to show them (JSON output).
+    WithEdits,
+    /// Only whether a finding has a fix and how safe it is (`[*]`, the fixable counts of a
+    /// listing): a rule whose edits are costly to build may leave them out (`edits` empty).
+    AvailabilityOnly,
 }
 
 impl<'a> Context<'a> {
@@ -422,7 +434,22 @@ impl<'a> Context<'a> {
             metadata_entries: std::cell::OnceCell::new(),
             jumps: std::cell::OnceCell::new(),
             cell_spans: std::cell::OnceCell::new(),
+            fixes: Fixes::WithEdits,
         }
+    }
+
+    /// The same context, for a caller that needs `fixes` of the fixes (default: with edits).
+    #[must_use]
+    pub fn with_fixes(mut self, fixes: Fixes) -> Self {
+        self.fixes = fixes;
+        self
+    }
+
+    /// What the caller needs of fixes: a rule whose fix is costly to build (NB018 sorts the first
+    /// cell) builds its edits only for [`Fixes::WithEdits`], and otherwise attaches a fix of the
+    /// same applicability without edits, so the finding is marked and counted the same.
+    pub fn fixes(&self) -> Fixes {
+        self.fixes
     }
 
     /// Where the notebook's semantic model is kept once built (see [`crate::semantic::model`]).

@@ -16,12 +16,12 @@ use nbtidy_diagnostics::{Diagnostic, FileDiagnostics};
 use nbtidy_notebook::{Notebook, NotebookError};
 
 use crate::checker::Dispatch;
-use crate::context::Context;
+use crate::context::{Context, Fixes};
 use crate::diagnostics::Diagnostics;
 use crate::noqa;
 use crate::selection::Selection;
 
-/// Checks one notebook's bytes.
+/// Checks one notebook's bytes; every fix comes with its edits.
 ///
 /// # Errors
 /// When the bytes are not a notebook nbtidy can read.
@@ -31,8 +31,23 @@ pub fn check_notebook(
     config: &Resolved,
     selection: &Selection,
 ) -> Result<FileDiagnostics, NotebookError> {
+    check_notebook_for(path, bytes, config, selection, Fixes::WithEdits)
+}
+
+/// [`check_notebook`] for a caller that needs only `fixes` of the fixes: with
+/// [`Fixes::AvailabilityOnly`] the findings are the same, but a fix's edits may be left out.
+///
+/// # Errors
+/// When the bytes are not a notebook nbtidy can read.
+pub fn check_notebook_for(
+    path: &Path,
+    bytes: &[u8],
+    config: &Resolved,
+    selection: &Selection,
+    fixes: Fixes,
+) -> Result<FileDiagnostics, NotebookError> {
     let notebook = Notebook::parse(bytes)?;
-    let context = Context::new(path, &notebook, config);
+    let context = Context::new(path, &notebook, config).with_fixes(fixes);
     let diagnostics = run_rules(&context, selection);
     Ok(file_diagnostics(path, &context, diagnostics))
 }

@@ -22,10 +22,10 @@ pub mod selection;
 pub mod semantic;
 
 pub use checker::At;
-pub use context::{CellKind, CellView, Context};
+pub use context::{CellKind, CellView, Context, Fixes};
 pub use diagnostics::Diagnostics;
 pub(crate) use engine::file_diagnostics;
-pub use engine::{check_notebook, run_rules};
+pub use engine::{check_notebook, check_notebook_for, run_rules};
 pub use nbtidy_config::SettingProblem;
 pub use registry::{RULES, find_rule, linter_keys, resolver};
 pub use rule::{FixAvailability, Rule, RuleMeta, RuleOption};

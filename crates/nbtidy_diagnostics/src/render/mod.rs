@@ -90,6 +90,12 @@ impl OutputFormat {
     pub fn shows_code(self) -> bool {
         matches!(self, OutputFormat::Full)
     }
+
+    /// The format prints each fix's edits, not only whether there is one (`[*]`, counts): the
+    /// engine must build them (`nbtidy_lint::Fixes`), and they are masked for secrets.
+    pub fn shows_fix_edits(self) -> bool {
+        matches!(self, OutputFormat::Json)
+    }
 }
 
 /// What one file contributes to the output, made where the file was processed (in parallel) so
@@ -149,7 +155,7 @@ impl Document {
                 Piece::Text(render(format, std::slice::from_ref(file), options))
             }
             OutputFormat::Json | OutputFormat::Junit => {
-                let files = redacted(std::slice::from_ref(file));
+                let files = redacted(format, std::slice::from_ref(file));
                 let text = if format == OutputFormat::Json {
                     json::elements(&files[0])
                 } else {
@@ -232,7 +238,7 @@ pub struct RenderOptions {
 
 /// Renders the findings of `files` in `format`, secrets masked.
 pub fn render(format: OutputFormat, files: &[FileDiagnostics], options: &RenderOptions) -> String {
-    let files = redacted(files);
+    let files = redacted(format, files);
     let files = files.as_ref();
     match format {
         OutputFormat::Full => full::render(files, options),
@@ -245,28 +251,37 @@ pub fn render(format: OutputFormat, files: &[FileDiagnostics], options: &RenderO
     }
 }
 
-/// `files` with every secret masked in every string a renderer may print (copied only when
-/// something is masked). Masking keeps the number of characters and the line breaks, so
-/// locations still point at the same rows and columns.
-fn redacted(files: &[FileDiagnostics]) -> Cow<'_, [FileDiagnostics]> {
+/// `files` with every secret masked in every string `format` prints (copied only when something
+/// is masked): cell texts only when it shows code, fix edits only when it shows them. Masking
+/// keeps the number of characters and the line breaks, so locations still point at the same
+/// rows and columns.
+fn redacted(format: OutputFormat, files: &[FileDiagnostics]) -> Cow<'_, [FileDiagnostics]> {
+    let (code, edits) = (format.shows_code(), format.shows_fix_edits());
     /// Every string of `file` a renderer may print.
-    fn strings(file: &mut FileDiagnostics) -> impl Iterator<Item = &mut String> {
+    fn strings(
+        file: &mut FileDiagnostics,
+        code: bool,
+        edits: bool,
+    ) -> impl Iterator<Item = &mut String> {
+        let cells = if code { &mut file.cells[..] } else { &mut [] };
         std::iter::once(&mut file.path)
-            .chain(&mut file.cells)
-            .chain(file.diagnostics.iter_mut().flat_map(|diagnostic| {
+            .chain(cells)
+            .chain(file.diagnostics.iter_mut().flat_map(move |diagnostic| {
                 std::iter::once(&mut diagnostic.message)
                     .chain(&mut diagnostic.fix_title)
                     .chain(
                         diagnostic
                             .fix
                             .iter_mut()
+                            .filter(move |_| edits)
                             .flat_map(|fix| fix.edits.iter_mut().map(|edit| &mut edit.content)),
                     )
             }))
     }
     let has_secret = |file: &FileDiagnostics| {
+        let cells = if code { &file.cells[..] } else { &[] };
         std::iter::once(&file.path)
-            .chain(&file.cells)
+            .chain(cells)
             .chain(file.diagnostics.iter().flat_map(|diagnostic| {
                 std::iter::once(&diagnostic.message)
                     .chain(&diagnostic.fix_title)
@@ -274,6 +289,7 @@ fn redacted(files: &[FileDiagnostics]) -> Cow<'_, [FileDiagnostics]> {
                         diagnostic
                             .fix
                             .iter()
+                            .filter(|_| edits)
                             .flat_map(|fix| fix.edits.iter().map(|edit| &edit.content)),
                     )
             }))
@@ -284,7 +300,7 @@ fn redacted(files: &[FileDiagnostics]) -> Cow<'_, [FileDiagnostics]> {
     }
     let mut files = files.to_vec();
     for file in &mut files {
-        for text in strings(file) {
+        for text in strings(file, code, edits) {
             if let Cow::Owned(masked) = nbtidy_safe_text::redact(text) {
                 *text = masked;
             }

@@ -962,11 +962,11 @@ fn every_format_masks_secrets_whatever_the_rule_and_escapes_unsafe_characters() 
 fn findings_without_secrets_are_not_copied() {
     let files = sample();
     assert!(matches!(
-        super::redacted(&files),
+        super::redacted(super::OutputFormat::Json, &files),
         std::borrow::Cow::Borrowed(_)
     ));
     assert!(matches!(
-        super::redacted(&hostile_sample()),
+        super::redacted(super::OutputFormat::Full, &hostile_sample()),
         std::borrow::Cow::Owned(_)
     ));
 }

@@ -9,7 +9,7 @@ use ruff_source_file::LineRanges;
 use ruff_text_size::{Ranged, TextRange};
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::context::{CellView, Context};
+use crate::context::{CellView, Context, Fixes};
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
 
@@ -105,6 +105,15 @@ const IMPORT_STATE: &[&str] = &[
     "mpl.use",
     "switch_backend",
 ];
+
+/// [`IMPORT_STATE`] as one automaton: every statement is searched for all of them.
+fn import_state() -> &'static regex::Regex {
+    static SEARCH: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        let alternatives: Vec<String> = IMPORT_STATE.iter().map(|n| regex::escape(n)).collect();
+        regex::Regex::new(&alternatives.join("|")).expect("escaped literals")
+    });
+    &SEARCH
+}
 
 /// Why an import cannot be moved.
 type Reason = &'static str;
@@ -242,7 +251,7 @@ impl<'a> Scan<'a> {
             _ => {}
         }
         let text = &cell.text()[stmt.range()];
-        if IMPORT_STATE.iter().any(|needle| text.contains(needle)) {
+        if import_state().is_match(text) {
             self.barrier
                 .get_or_insert("code before it changes the import path, environment or directory");
         }
@@ -357,11 +366,15 @@ fn has_cell_magic(text: &str) -> bool {
 }
 
 /// The fix: every movable import deleted from its cell (its lines, with a comment on its last
-/// line) and written into the first cell at `at`, where the block they join is sorted.
+/// line) and written into the first cell at `at`, where the block they join is sorted. Without
+/// its edits when the caller only needs to know there is one (sorting parses the first cell).
 fn gather(context: &Context<'_>, first: &CellView<'_>, at: usize, found: &[Found]) -> Option<Fix> {
     let movable: Vec<&Found> = found.iter().filter(|item| item.blocked.is_none()).collect();
     if movable.is_empty() {
         return None;
+    }
+    if context.fixes() == Fixes::AvailabilityOnly {
+        return Some(Fix::unsafe_(Vec::new()));
     }
     let mut edits = Vec::new();
     let mut moved = String::new();

@@ -163,6 +163,9 @@ pub(crate) fn run<C: NotebookCommand>(
     } else {
         paths.to_vec()
     };
+    // Started now, so its threads are up by the time a notebook's cells need them (building it
+    // where a big notebook's cells first need it put thread start-up on the critical path).
+    let pool = nbtidy_pipeline::thread_pool();
     let found = walk::notebooks(&paths, &exclude);
     let notebooks = &found.notebooks;
     let mut tally = Tally::default();
@@ -222,7 +225,7 @@ pub(crate) fn run<C: NotebookCommand>(
             .unwrap_or_else(|message| Err(Stop::Failed(message)));
         finish(index, notes, outcome);
     };
-    if notebooks.len() > 1 && nbtidy_pipeline::thread_pool() {
+    if notebooks.len() > 1 && pool {
         rayon::scope_fifo(|tasks| {
             for (index, path) in notebooks.iter().enumerate() {
                 let process = &process;

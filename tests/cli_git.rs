@@ -787,6 +787,46 @@ fn metadata_merges_key_by_key() {
 }
 
 #[test]
+fn an_image_pasted_on_one_branch_survives_a_text_edit_on_the_other() {
+    // Jupyter stores a pasted image in the markdown cell's `attachments`; the merge must keep it
+    // when the other branch edited the same cell's text.
+    let markdown = |source: &str, attachments: Option<Value>| {
+        let mut cell = json!({
+            "cell_type": "markdown",
+            "id": "notes",
+            "metadata": {},
+            "source": common::source_lines(source),
+        });
+        if let Some(attachments) = attachments {
+            cell["attachments"] = attachments;
+        }
+        json!({"cells": [cell], "metadata": common::python_metadata(), "nbformat": 4, "nbformat_minor": 5})
+    };
+    let base = markdown("# Results\n\nThe model converges.\n", None);
+    let ours = markdown("# Results of run 2\n\nThe model converges.\n", None);
+    let image = json!({"chart.png": {"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="}});
+    let theirs = markdown(
+        "# Results\n\nThe model converges.\n\n![chart](attachment:chart.png)",
+        Some(image.clone()),
+    );
+    let repo = Repo::with_merge_driver();
+    let (run, merged) = repo.merge(
+        jupyter_json(&base).as_bytes(),
+        jupyter_json(&ours).as_bytes(),
+        jupyter_json(&theirs).as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let value = parse(&merged);
+    assert_eq!(value["cells"][0]["attachments"], image);
+    assert_eq!(
+        sources(&merged),
+        ["# Results of run 2\n\nThe model converges.\n\n![chart](attachment:chart.png)"]
+    );
+    // Written as Jupyter writes it: the file reads back as nbformat does.
+    assert_eq!(String::from_utf8(merged).unwrap(), jupyter_json(&value));
+}
+
+#[test]
 fn crlf_and_indentation_styles_keep_the_current_sides_layout() {
     let null = || Value::Null;
     let base = small(

@@ -278,7 +278,11 @@ pub(crate) fn merge_object(
 }
 
 /// An object written in `style`, its `{` on a line indented by `indent`.
-fn write_object(entries: &[(String, Cow<'_, str>)], indent: &str, style: &FileStyle) -> String {
+pub(crate) fn write_object(
+    entries: &[(String, Cow<'_, str>)],
+    indent: &str,
+    style: &FileStyle,
+) -> String {
     if entries.is_empty() {
         return "{}".to_owned();
     }

@@ -14,7 +14,8 @@
 //!    is written inside the source with markers); outputs and execution count never conflict
 //!    ([`OutputPolicy`]); metadata key by key (run and view state such as `ExecuteTime` never
 //!    conflicts; other keys both sides set differently keep the current side's value and are
-//!    reported). The notebook metadata merges key by key too.
+//!    reported); the cell's other keys (`attachments`, keys of other tools) key by key, and
+//!    `attachments` image by image. The notebook metadata merges key by key too.
 //! 4. Write the result into the current side's bytes (`%A`): its cells that are kept come from
 //!    its bytes, with only the merged values spliced in; cells taken from the other side are
 //!    moved into the current side's indentation and line endings. A result that does not parse
@@ -542,10 +543,24 @@ impl<'a> Merger<'_, 'a> {
         let of = fields(o, j);
         let tf = fields(t, k);
         let bf = base.map(|i| fields(b, i));
-        if equal(&of, &tf) || bf.as_ref().is_some_and(|bf| equal(bf, &tf)) {
+        // The cell's other keys (`attachments`, keys nbtidy does not know) count as much.
+        let oo = other_keys(o, j)?;
+        let to = other_keys(t, k)?;
+        let bo = match base {
+            Some(i) => Some(other_keys(b, i)?),
+            None => None,
+        };
+        if (equal(&of, &tf) && same_entries(&oo, &to))
+            || bf.as_ref().is_some_and(|bf| {
+                equal(bf, &tf) && bo.as_ref().is_some_and(|bo| same_entries(bo, &to))
+            })
+        {
             return Ok((Piece::Ours(j, Vec::new()), of.1));
         }
-        if bf.as_ref().is_some_and(|bf| equal(bf, &of)) {
+        if bf
+            .as_ref()
+            .is_some_and(|bf| equal(bf, &of) && bo.as_ref().is_some_and(|bo| same_entries(bo, &oo)))
+        {
             // Only the other side changed this cell: its cell, whole.
             return Ok((Piece::Text(self.theirs_cell(k, Vec::new())?), tf.1));
         }
@@ -660,7 +675,42 @@ impl<'a> Merger<'_, 'a> {
                 message: metadata_message(""),
             });
         }
-        Ok((Piece::Ours(j, edits), source))
+
+        // Other keys, key by key (`attachments` name by name): when they change, the cell is
+        // written whole in the current side's style.
+        let cell_span = o.cell_spans()?.1[j].clone();
+        let place = json::Place {
+            indent: json::line_indent(o.nb.text(), cell_span.start),
+            ours: o.style(),
+            theirs: t.style(),
+        };
+        let Some(merged) = merge_other_keys(bo.as_deref(), &oo, &to, place, number, conflicts)
+        else {
+            return Ok((Piece::Ours(j, edits), source));
+        };
+        let text = splice_in(o.nb.text(), &cell_span, edits);
+        let Some(entries) = json::object_entries(&text) else {
+            return Err(MergeError::Internal(format!(
+                "cell {number} of the current version is not an object"
+            )));
+        };
+        let mut out: Vec<(String, Cow<'_, str>)> = entries
+            .into_iter()
+            .filter(|(key, _)| KNOWN_CELL_KEYS.contains(&key.as_str()))
+            .map(|(key, value)| (key, Cow::Borrowed(value)))
+            .collect();
+        for (key, value) in merged {
+            // In sorted place among the keys (Jupyter writes them sorted), else last.
+            let at = out
+                .iter()
+                .position(|(other, _)| other.as_str() > key.as_str())
+                .unwrap_or(out.len());
+            out.insert(at, (key, value));
+        }
+        Ok((
+            Piece::Text(json::write_object(&out, place.indent, o.style())),
+            source,
+        ))
     }
 
     /// The edit of the cells list: the cells in merged order, with the current side's bytes
@@ -748,6 +798,125 @@ fn metadata_message(path: &str) -> String {
             "metadata `{path}`: both versions changed it differently (or one deleted it); the current version's value is kept"
         )
     }
+}
+
+/// The keys of a cell object that [`Merger::both`] merges field by field; the others
+/// (`attachments`, keys of later formats or other tools) are merged by [`merge_other_keys`].
+const KNOWN_CELL_KEYS: [&str; 6] = [
+    "cell_type",
+    "execution_count",
+    "id",
+    "metadata",
+    "outputs",
+    "source",
+];
+
+/// The entries of cell `i` of `side` that are not [`KNOWN_CELL_KEYS`], values as raw JSON.
+fn other_keys<'a>(side: &Side<'a>, i: usize) -> Result<Vec<(String, &'a str)>, MergeError> {
+    // The usual cell has none (the skeleton saw every key).
+    if !side.nb.cells()[i].has_other_keys {
+        return Ok(Vec::new());
+    }
+    let span = side.cell_spans()?.1[i].clone();
+    let text: &'a str = side.nb.slice(&span);
+    Ok(json::object_entries(text)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(key, _)| !KNOWN_CELL_KEYS.contains(&key.as_str()))
+        .collect())
+}
+
+/// The same keys with the same values (as JSON), in any order.
+fn same_entries(a: &[(String, &str)], b: &[(String, &str)]) -> bool {
+    a.len() == b.len()
+        && a.iter().all(|(key, value)| {
+            b.iter()
+                .any(|(other, theirs)| other == key && json::same_json(value, theirs))
+        })
+}
+
+/// The cell's other keys merged key by key (`attachments` name by name, as metadata is):
+/// `None` when the result is the current side's. A key both sides changed differently keeps
+/// the current side's value and is reported; one side's addition, change or deletion applies.
+fn merge_other_keys<'t>(
+    base: Option<&[(String, &'t str)]>,
+    ours: &[(String, &'t str)],
+    theirs: &[(String, &'t str)],
+    place: json::Place<'_>,
+    number: usize,
+    conflicts: &mut Vec<Conflict>,
+) -> Option<Vec<(String, Cow<'t, str>)>> {
+    if same_entries(ours, theirs) || base.is_some_and(|base| same_entries(base, theirs)) {
+        return None;
+    }
+    let find = |entries: &[(String, &'t str)], key: &str| {
+        entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
+    };
+    let mut keys: Vec<&str> = ours.iter().map(|(k, _)| k.as_str()).collect();
+    for (key, _) in theirs {
+        if !keys.contains(&key.as_str()) {
+            keys.push(key);
+        }
+    }
+    let mut out = Vec::new();
+    for key in keys {
+        let (bv, ov, tv) = (
+            base.and_then(|b| find(b, key)),
+            find(ours, key),
+            find(theirs, key),
+        );
+        let same = |x: Option<&str>, y: Option<&str>| match (x, y) {
+            (Some(x), Some(y)) => json::same_json(x, y),
+            (None, None) => true,
+            _ => false,
+        };
+        let value: Option<Cow<'t, str>> = if same(ov, tv) || same(bv, tv) {
+            ov.map(Cow::Borrowed)
+        } else if same(bv, ov) {
+            tv.map(|tv| json::restyle(tv, place.theirs, place.ours))
+        } else {
+            match (ov, tv) {
+                (Some(ov), Some(tv)) if ov.starts_with('{') && tv.starts_with('{') => {
+                    let mut keys = Vec::new();
+                    let inner = format!("{}{}", place.indent, place.ours.indent_unit);
+                    let nested = json::Place {
+                        indent: &inner,
+                        ..place
+                    };
+                    let merged = json::merge_object(bv, ov, tv, nested, &[], key, &mut keys);
+                    for conflict in keys {
+                        conflicts.push(Conflict {
+                            cell: Some(number),
+                            message: format!(
+                                "`{}`: both versions changed it differently (or one deleted it); the current version's value is kept",
+                                conflict.path
+                            ),
+                        });
+                    }
+                    Some(merged.map_or(Cow::Borrowed(ov), Cow::Owned))
+                }
+                _ => {
+                    conflicts.push(Conflict {
+                        cell: Some(number),
+                        message: format!(
+                            "`{key}`: both versions changed it differently (or one deleted it); the current version's is kept"
+                        ),
+                    });
+                    // Deleted here, changed there: kept, as metadata keys are.
+                    ov.map(Cow::Borrowed)
+                        .or_else(|| tv.map(|tv| json::restyle(tv, place.theirs, place.ours)))
+                }
+            }
+        };
+        if let Some(value) = value {
+            out.push((key.to_owned(), value));
+        }
+    }
+    let unchanged = out.len() == ours.len()
+        && out
+            .iter()
+            .all(|(key, value)| find(ours, key).is_some_and(|ov| json::same_json(ov, value)));
+    (!unchanged).then_some(out)
 }
 
 /// `text[span]` with `edits` (absolute, inside `span`, not overlapping) applied.

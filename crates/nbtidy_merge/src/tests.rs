@@ -208,3 +208,119 @@ fn a_cell_from_the_other_side_takes_the_current_layout() {
     let end = ours_bytes.find("\r\n  }\r\n ]").unwrap();
     assert_eq!(&text[..end], &ours_bytes[..end]);
 }
+
+/// A markdown cell with `attachments` (file name → base64 PNG), or none.
+fn markdown(source: &str, id: &str, attachments: &[(&str, &str)]) -> Value {
+    let mut cell = cell("markdown", source, Some(id));
+    if !attachments.is_empty() {
+        let mut map = serde_json::Map::new();
+        for (name, data) in attachments {
+            map.insert((*name).to_owned(), json!({"image/png": data}));
+        }
+        cell["attachments"] = Value::Object(map);
+    }
+    cell
+}
+
+fn merged_value(merged: &Merged) -> Value {
+    serde_json::from_slice(&merged.bytes).expect("valid JSON")
+}
+
+#[test]
+fn an_attachment_added_on_one_side_is_kept() {
+    let base = notebook(vec![markdown("Intro\n", "m1", &[])], 5);
+    let ours = base.clone();
+    // Only the attachments change (an image added and its reference not written yet).
+    let theirs = notebook(vec![markdown("Intro\n", "m1", &[("a.png", "QUFB")])], 5);
+    for (o, t) in [(&ours, &theirs), (&theirs, &ours)] {
+        let merged = run(&base, o, t);
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        let value = merged_value(&merged);
+        assert_eq!(
+            value["cells"][0]["attachments"]["a.png"]["image/png"],
+            "QUFB"
+        );
+    }
+}
+
+#[test]
+fn an_image_pasted_on_one_side_and_text_edited_on_the_other_keeps_both() {
+    let base = notebook(vec![markdown("Title\n\nBody\n", "m1", &[])], 5);
+    let ours = notebook(vec![markdown("Title, edited\n\nBody\n", "m1", &[])], 5);
+    let theirs = notebook(
+        vec![markdown(
+            "Title\n\nBody\n![plot](attachment:plot.png)",
+            "m1",
+            &[("plot.png", "UExPVA==")],
+        )],
+        5,
+    );
+    let merged = run(&base, &ours, &theirs);
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(
+        sources(&merged.bytes),
+        ["Title, edited\n\nBody\n![plot](attachment:plot.png)"]
+    );
+    let value = merged_value(&merged);
+    assert_eq!(
+        value["cells"][0]["attachments"]["plot.png"]["image/png"],
+        "UExPVA=="
+    );
+    // Jupyter's key order: `attachments` first; the rest of the file is the current side's.
+    let text = String::from_utf8(merged.bytes.clone()).unwrap();
+    let cell_start = text.find("\"attachments\"").unwrap();
+    assert!(cell_start < text.find("\"cell_type\"").unwrap(), "{text}");
+    let ours_text = String::from_utf8(write(&ours, b" ")).unwrap();
+    let after_cells = |text: &str| text[text.find("\n ],\n").unwrap()..].to_owned();
+    assert_eq!(after_cells(&text), after_cells(&ours_text));
+    assert!(text.starts_with("{\n \"cells\": [\n  {\n   \"attachments\": {\n    \"plot.png\": {\n     \"image/png\": \"UExPVA==\"\n    }\n   },\n   \"cell_type\": \"markdown\",\n"), "{text}");
+}
+
+#[test]
+fn attachments_merge_name_by_name_and_conflicts_keep_the_current_one() {
+    let base = notebook(vec![markdown("x\n", "m1", &[("same.png", "QkFTRQ==")])], 5);
+    let ours = notebook(
+        vec![markdown(
+            "x, ours\n",
+            "m1",
+            &[("same.png", "T1VSUw=="), ("ours.png", "T08=")],
+        )],
+        5,
+    );
+    let theirs = notebook(
+        vec![markdown(
+            "x\n",
+            "m1",
+            &[("same.png", "VEhFSVJT"), ("theirs.png", "VFQ=")],
+        )],
+        5,
+    );
+    let merged = run(&base, &ours, &theirs);
+    let value = merged_value(&merged);
+    let attachments = &value["cells"][0]["attachments"];
+    assert_eq!(attachments["ours.png"]["image/png"], "T08=");
+    assert_eq!(attachments["theirs.png"]["image/png"], "VFQ=");
+    assert_eq!(attachments["same.png"]["image/png"], "T1VSUw==");
+    assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
+    assert!(
+        merged.conflicts[0].message.contains("attachments.same.png"),
+        "{:?}",
+        merged.conflicts
+    );
+    assert_eq!(sources(&merged.bytes), ["x, ours\n"]);
+}
+
+#[test]
+fn an_attachment_deleted_on_one_side_while_the_other_edits_the_text_goes() {
+    let base = notebook(vec![markdown("a\nb\n", "m1", &[("old.png", "T0xE")])], 5);
+    let ours = notebook(vec![markdown("a\nb\n", "m1", &[])], 5);
+    let theirs = notebook(
+        vec![markdown("a\nb, theirs\n", "m1", &[("old.png", "T0xE")])],
+        5,
+    );
+    let merged = run(&base, &ours, &theirs);
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    let value = merged_value(&merged);
+    assert!(value["cells"][0].get("attachments").is_none(), "{value}");
+    assert_eq!(sources(&merged.bytes), ["a\nb, theirs\n"]);
+}

@@ -83,6 +83,9 @@ pub struct Cell {
     pub execution_count: Option<Span>,
     /// The `id` value.
     pub id: Option<Span>,
+    /// The cell has keys besides `cell_type`, `source`, `metadata`, `outputs`,
+    /// `execution_count` and `id` (`attachments`, keys of other tools).
+    pub has_other_keys: bool,
 }
 
 /// How a `source` value is written.
@@ -266,6 +269,7 @@ impl<'a> Notebook<'a> {
                 outputs: cell.outputs.map(shift),
                 execution_count: cell.execution_count.map(shift),
                 id: cell.id.map(shift),
+                has_other_keys: cell.other_keys,
             })
             .collect();
         let language = NotebookLanguage::decide(

@@ -42,6 +42,8 @@ pub(crate) struct RawCell {
     pub(crate) outputs: Option<Span>,
     pub(crate) execution_count: Option<Span>,
     pub(crate) id: Option<Span>,
+    /// The cell has keys besides these (`attachments`, ...).
+    pub(crate) other_keys: bool,
     /// The cell entry was not a JSON object.
     pub(crate) not_object: bool,
 }
@@ -145,6 +147,7 @@ fn cell(text: &str, s: &mut Scanner<'_>) -> RawCell {
         } else if key_is(text, &key, "id") {
             &mut cell.id
         } else {
+            cell.other_keys = true;
             return;
         };
         *slot = Some(s.skip());

@@ -324,3 +324,89 @@ fn an_attachment_deleted_on_one_side_while_the_other_edits_the_text_goes() {
     assert!(value["cells"][0].get("attachments").is_none(), "{value}");
     assert_eq!(sources(&merged.bytes), ["a\nb, theirs\n"]);
 }
+
+#[test]
+fn corpus_images_pasted_on_one_side_survive_the_other_sides_edit_of_the_cell() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let mut stack = vec![corpus.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "ipynb") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut cells_checked = 0;
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.contains("\"attachments\"") {
+            continue;
+        }
+        let Ok(base) = serde_json::from_str::<Value>(&text) else {
+            continue;
+        };
+        let with: Vec<usize> = base["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| {
+                cell.get("attachments")
+                    .is_some_and(|a| a.as_object().is_some_and(|a| !a.is_empty()))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if with.is_empty() {
+            continue;
+        }
+        // The other branch pasted the images (the corpus cells as they are); the base had
+        // none, and the current branch tagged the same cells.
+        let theirs = base.clone();
+        let mut base = base;
+        for &i in &with {
+            base["cells"][i]
+                .as_object_mut()
+                .unwrap()
+                .remove("attachments");
+        }
+        let mut ours = base.clone();
+        for &i in &with {
+            ours["cells"][i]["metadata"]["tags"] = json!(["reviewed"]);
+        }
+        let merged = run(&base, &ours, &theirs);
+        let name = path.display();
+        assert!(
+            merged.conflicts.is_empty(),
+            "{name}: {:?}",
+            merged.conflicts
+        );
+        let value = merged_value(&merged);
+        for &i in &with {
+            let cell = &value["cells"][i];
+            assert_eq!(
+                cell["attachments"], theirs["cells"][i]["attachments"],
+                "{name}: cell {i}"
+            );
+            assert_eq!(
+                cell["metadata"]["tags"],
+                json!(["reviewed"]),
+                "{name}: cell {i}"
+            );
+            assert_eq!(
+                cell["source"], theirs["cells"][i]["source"],
+                "{name}: cell {i}"
+            );
+            cells_checked += 1;
+        }
+    }
+    // 7 cells of 17 notebooks hold images (the others an empty `attachments`).
+    assert!(
+        cells_checked >= 7,
+        "only {cells_checked} cells with attachments in the corpus"
+    );
+}

@@ -403,12 +403,20 @@ impl<'a> Merger<'_, 'a> {
         }
     }
 
-    /// `true` when cell `i` of `side` (base cell `key`) differs from the base in type or source.
+    /// `true` when cell `i` of `side` (base cell `key`) differs from the base in type, source or
+    /// attachments (what a user wrote or pasted; outputs and metadata can be made again).
     fn edited(&self, side: &Side<'_>, i: usize, matches: &Matches, key: Key) -> bool {
         let Some(&base) = matches.in_base.get(&key) else {
             return true;
         };
-        side.kind(i) != self.b.kind(base) || side.sources[i] != self.b.sources[base]
+        if side.kind(i) != self.b.kind(base) || side.sources[i] != self.b.sources[base] {
+            return true;
+        }
+        match (attachments_of(side, i), attachments_of(self.b, base)) {
+            (None, None) => false,
+            (Some(a), Some(b)) => !json::same_json(a, b),
+            _ => true,
+        }
     }
 
     /// Both sides added the same cell (type and source) without a shared identity: one is kept.
@@ -824,6 +832,15 @@ fn other_keys<'a>(side: &Side<'a>, i: usize) -> Result<Vec<(String, &'a str)>, M
         .into_iter()
         .filter(|(key, _)| !KNOWN_CELL_KEYS.contains(&key.as_str()))
         .collect())
+}
+
+/// The raw `attachments` value of cell `i` of `side`, if it has one.
+fn attachments_of<'a>(side: &Side<'a>, i: usize) -> Option<&'a str> {
+    other_keys(side, i)
+        .ok()?
+        .into_iter()
+        .find(|(key, _)| key == "attachments")
+        .map(|(_, value)| value)
 }
 
 /// The same keys with the same values (as JSON), in any order.

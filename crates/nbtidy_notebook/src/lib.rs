@@ -17,6 +17,7 @@
 //!    any cell, nbformat 4.x and 5, `NaN` / `Infinity` / `-Infinity` as whole values, lone
 //!    surrogate escapes, a UTF-8 byte order mark (kept).
 
+pub mod cell_id;
 mod classify;
 mod encode;
 mod error;
@@ -43,6 +44,8 @@ pub struct Notebook<'a> {
     text: &'a str,
     cells: Vec<Cell>,
     nbformat: (u64, u64),
+    /// The span of the `nbformat_minor` value.
+    nbformat_minor_span: Option<Span>,
     language: NotebookLanguage,
     metadata: Option<Span>,
     /// The span of the `cells` list.
@@ -281,6 +284,7 @@ impl<'a> Notebook<'a> {
             text,
             cells,
             nbformat: (major, minor),
+            nbformat_minor_span: raw.nbformat_minor.clone().map(shift),
             language,
             metadata: raw.metadata.map(shift),
             cells_span: raw.cells_span.map(shift),
@@ -302,6 +306,11 @@ impl<'a> Notebook<'a> {
     /// `(nbformat, nbformat_minor)`; a missing `nbformat` reads as 4, a missing minor as 0.
     pub fn nbformat(&self) -> (u64, u64) {
         self.nbformat
+    }
+
+    /// Span of the `nbformat_minor` value.
+    pub fn nbformat_minor_span(&self) -> Option<Span> {
+        self.nbformat_minor_span.clone()
     }
 
     /// `true` for nbformat 4.5 and later 4.x, where every cell has an `id`.

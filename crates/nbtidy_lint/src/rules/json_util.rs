@@ -6,7 +6,6 @@
 //! This module adds no scanner of its own.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use nbtidy_diagnostics::Edit;
 use nbtidy_notebook::scan::{Entry, array_elements, decode};
@@ -99,36 +98,6 @@ pub(crate) fn multiline_text<'a>(text: &'a str, span: &Span) -> Option<Cow<'a, s
     Some(out)
 }
 
-/// 64-bit FNV-1a.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in *part {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        // Separate parts so that ("ab", "c") and ("a", "bc") differ.
-        hash ^= 0xff;
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
-/// A new cell id: 8 lower-case hex digits derived from the cell's index and source, not in
-/// `taken` (which it is added to). The same notebook always gets the same ids.
-pub(crate) fn new_cell_id(index: usize, source: &str, taken: &mut HashSet<String>) -> String {
-    let index = index.to_le_bytes();
-    let mut attempt: u32 = 0;
-    loop {
-        let hash = fnv1a(&[&index, source.as_bytes(), &attempt.to_le_bytes()]);
-        let id = format!("{:08x}", (hash >> 32) ^ (hash & 0xffff_ffff));
-        if taken.insert(id.clone()) {
-            return id;
-        }
-        attempt += 1;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,18 +161,6 @@ mod tests {
         let compact = r#"{"a":1,"b":2,"c":3}"#;
         assert_eq!(remove_keys(compact, &["b"]), r#"{"a":1,"c":3}"#);
         assert_eq!(remove_keys(compact, &["a", "b"]), r#"{"c":3}"#);
-    }
-
-    #[test]
-    fn ids_are_deterministic_and_unique() {
-        let mut taken = HashSet::new();
-        let a = new_cell_id(0, "x = 1", &mut taken);
-        let b = new_cell_id(0, "x = 1", &mut taken);
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 8);
-        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
-        let mut again = HashSet::new();
-        assert_eq!(new_cell_id(0, "x = 1", &mut again), a);
     }
 
     #[test]

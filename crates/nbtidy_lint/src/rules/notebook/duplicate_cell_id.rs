@@ -7,7 +7,7 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::new_cell_id;
+use nbtidy_notebook::cell_id::new_cell_id;
 use nbtidy_notebook::scan::decode;
 
 crate::declare_rule! {

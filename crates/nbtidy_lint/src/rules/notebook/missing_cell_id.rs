@@ -7,8 +7,8 @@ use nbtidy_diagnostics::{Applicability, Edit, Fix};
 use crate::context::Context;
 use crate::diagnostics::Diagnostics;
 use crate::rule::{FixAvailability, Rule, RuleMeta};
-use crate::rules::json_util::new_cell_id;
-use nbtidy_notebook::scan::{Entry, decode, object_entries};
+use nbtidy_notebook::cell_id::{insert_id, new_cell_id};
+use nbtidy_notebook::scan::{decode, object_entries};
 
 crate::declare_rule! {
     /// ## What it does
@@ -42,42 +42,6 @@ crate::declare_rule! {
         fix: FixAvailability::Always(Applicability::Safe),
         keys: [],
     }
-}
-
-/// The edit inserting `"id": "<id>"` into a cell object with these entries.
-fn insert_id(
-    text: &str,
-    object: &nbtidy_notebook::Span,
-    entries: &[Entry<'_>],
-    id: &str,
-) -> Option<Edit> {
-    let first = entries.first()?;
-    // Whitespace after a comma between two entries (else after `{`).
-    let separator = match entries.get(1) {
-        Some(second) => {
-            let between = &text[first.value.end..second.key_span.start];
-            between.split_once(',').map_or(between, |(_, after)| after)
-        }
-        None => &text[object.start + 1..first.key_span.start],
-    };
-    let colon = &text[first.key_span.end..first.value.start];
-    let pair = format!("\"id\"{colon}\"{id}\"");
-    let sorted = entries.windows(2).all(|w| w[0].key <= w[1].key);
-    let at = if sorted {
-        entries.iter().position(|e| e.key.as_ref() > "id")
-    } else {
-        Some(0)
-    };
-    Some(match at {
-        Some(index) => {
-            let start = entries[index].key_span.start;
-            Edit::json(start..start, format!("{pair},{separator}"))
-        }
-        None => {
-            let end = entries.last()?.value.end;
-            Edit::json(end..end, format!(",{separator}{pair}"))
-        }
-    })
 }
 
 impl Rule for MissingCellId {
@@ -131,54 +95,12 @@ impl Rule for MissingCellId {
                 && let Some(entries) = object_entries(text, &cell_span)
             {
                 let id = new_cell_id(index, view.text(), &mut taken);
-                if let Some(edit) = insert_id(text, &cell_span, &entries, &id) {
+                if let Some((span, content)) = insert_id(text, &cell_span, &entries, &id) {
                     diagnostic.fix_title = Some(format!("Add `\"id\": \"{id}\"`"));
-                    diagnostic.fix = Some(Fix::safe(vec![edit]));
+                    diagnostic.fix = Some(Fix::safe(vec![Edit::json(span, content)]));
                 }
             }
             out.push(diagnostic);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn inserted(text: &str) -> String {
-        let span = 0..text.len();
-        let entries = object_entries(text, &span).unwrap();
-        let edit = insert_id(text, &span, &entries, "abc").unwrap();
-        let nbtidy_diagnostics::EditTarget::Json { span } = edit.target else {
-            unreachable!()
-        };
-        let out = format!(
-            "{}{}{}",
-            &text[..span.start],
-            edit.content,
-            &text[span.end..]
-        );
-        serde_json::from_str::<serde_json::Value>(&out).unwrap();
-        out
-    }
-
-    #[test]
-    fn inserts_where_jupyter_would() {
-        assert_eq!(
-            inserted("{\n   \"cell_type\": \"code\",\n   \"metadata\": {}\n  }"),
-            "{\n   \"cell_type\": \"code\",\n   \"id\": \"abc\",\n   \"metadata\": {}\n  }"
-        );
-        assert_eq!(
-            inserted(r#"{"source": [], "cell_type": "markdown"}"#),
-            r#"{"id": "abc", "source": [], "cell_type": "markdown"}"#
-        );
-        assert_eq!(
-            inserted(r#"{"cell_type":"raw","execution_count":null}"#),
-            r#"{"cell_type":"raw","execution_count":null,"id":"abc"}"#
-        );
-        assert_eq!(
-            inserted("{\r\n\t\"metadata\": {}\r\n}"),
-            "{\r\n\t\"id\": \"abc\",\r\n\t\"metadata\": {}\r\n}"
-        );
     }
 }

@@ -827,6 +827,63 @@ fn an_image_pasted_on_one_branch_survives_a_text_edit_on_the_other() {
 }
 
 #[test]
+fn a_branch_opened_in_a_newer_jupyter_merges_into_a_valid_4_5_notebook() {
+    // The other branch's Jupyter moved the notebook to nbformat 4.5 (an id on every cell);
+    // ours is still 4.4. The merge is 4.5 with an id on every cell: a notebook nbtidy's own
+    // validity rules accept.
+    let null = || Value::Null;
+    let base = small(
+        false,
+        ["", "", ""],
+        [null(), null(), null()],
+        [
+            "import os\nx = 1\n",
+            "y = 2\nz = 3\n",
+            "print(x)\nprint(y)\n",
+        ],
+    );
+    let mut ours = base.clone();
+    ours["cells"][0]["source"] = common::source_lines("import os\nx = 10\n");
+    let mut theirs = small(
+        true,
+        ["", "", ""],
+        [null(), null(), null()],
+        [
+            "import os\nx = 1\n",
+            "y = 2\nz = 3\n",
+            "print(x)\nprint(y, z)\n",
+        ],
+    );
+    theirs["nbformat_minor"] = json!(5);
+    let repo = Repo::with_merge_driver();
+    let (run, merged) = repo.merge(
+        jupyter_json(&base).as_bytes(),
+        jupyter_json(&ours).as_bytes(),
+        jupyter_json(&theirs).as_bytes(),
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let value = parse(&merged);
+    assert_eq!(value["nbformat_minor"], json!(5));
+    assert_eq!(
+        sources(&merged),
+        [
+            "import os\nx = 10\n",
+            "y = 2\nz = 3\n",
+            "print(x)\nprint(y, z)\n"
+        ]
+    );
+    let ids: Vec<&str> = value["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell["id"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(ids, ["cell-0", "cell-1", "cell-2"]);
+    let check = repo.nbtidy(&["check", "--select", "NB008,NB009,NB010", "nb.ipynb"]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+#[test]
 fn crlf_and_indentation_styles_keep_the_current_sides_layout() {
     let null = || Value::Null;
     let base = small(

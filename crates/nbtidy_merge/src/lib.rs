@@ -333,8 +333,19 @@ impl<'a> Merger<'_, 'a> {
         if let Some(edit) = self.notebook_metadata(&mut conflicts) {
             edits.push(edit);
         }
+        // A side that moved to a later nbformat 4 minor (Jupyter upgrades 4.4 to 4.5, which adds
+        // cell ids) is a change like any other: the result takes the later minor, and
+        // `with_cell_ids` gives an id to every cell that came without one.
+        let (om, tm) = (o.nb.nbformat(), t.nb.nbformat());
+        if om.0 == 4
+            && tm.0 == 4
+            && tm.1 > om.1
+            && let Some(span) = o.nb.nbformat_minor_span()
+        {
+            edits.push((span, tm.1.to_string()));
+        }
         edits.retain(|(span, text)| o.nb.slice(span) != text);
-        let bytes = o.nb.splice(edits);
+        let bytes = with_cell_ids(o.nb.splice(edits));
         verify(&bytes, &expected)?;
         Ok(Merged {
             cells: expected.len(),
@@ -482,10 +493,68 @@ impl<'a> Merger<'_, 'a> {
                 }
                 Ok((Piece::Text(self.theirs_cell(k, edits)?), source))
             }
-            (Some(j), Some(k)) => self.both(base, j, k, number, conflicts),
+            (Some(j), Some(k)) => {
+                let (mut piece, source) = self.both(base, j, k, number, conflicts)?;
+                if o.nb.has_cell_ids() || t.nb.has_cell_ids() {
+                    self.keep_id(&mut piece, j, k);
+                }
+                Ok((piece, source))
+            }
             (None, None) => Err(MergeError::Internal(
                 "a merged cell is in neither version".to_owned(),
             )),
+        }
+    }
+
+    /// In a result that is nbformat 4.5 or later: when the merged cell (ours `j`, theirs `k`)
+    /// came out without an id, the id one side gave it (one side moved to 4.5), rather than a new
+    /// one (`with_cell_ids`).
+    fn keep_id(&self, piece: &mut Piece, j: usize, k: usize) {
+        let (o, t) = (self.o, self.t);
+        let valid_id = |side: &Side<'a>, i: usize| {
+            let raw = side.raw(side.nb.cells()[i].id.as_ref())?;
+            let id = nbtidy_notebook::json_string::decode(raw)?;
+            // nbformat's pattern for ids; anything else gets a new one.
+            ((1..=64).contains(&id.len())
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .then(|| id.into_owned())
+        };
+        let Some(id) = valid_id(o, j).or_else(|| valid_id(t, k)) else {
+            return;
+        };
+        match piece {
+            Piece::Ours(j, edits) if o.nb.cells()[*j].id.is_none() => {
+                let Ok((_, spans)) = o.cell_spans() else {
+                    return;
+                };
+                if let Some(entries) =
+                    nbtidy_notebook::scan::object_entries(o.nb.text(), &spans[*j])
+                {
+                    edits.extend(nbtidy_notebook::cell_id::insert_id(
+                        o.nb.text(),
+                        &spans[*j],
+                        &entries,
+                        &id,
+                    ));
+                }
+            }
+            Piece::Text(text) => {
+                let whole = 0..text.len();
+                let Some(entries) = nbtidy_notebook::scan::object_entries(text, &whole) else {
+                    return;
+                };
+                if entries.iter().any(|entry| entry.key == "id") {
+                    return;
+                }
+                if let Some((span, insert)) =
+                    nbtidy_notebook::cell_id::insert_id(text, &whole, &entries, &id)
+                {
+                    text.replace_range(span, &insert);
+                }
+            }
+            Piece::Ours(..) => {}
         }
     }
 
@@ -948,6 +1017,45 @@ fn splice_in(text: &str, span: &Range<usize>, mut edits: Vec<(Range<usize>, Stri
     }
     out.push_str(&text[at..span.end]);
     out
+}
+
+/// `bytes` with an id for every cell that has none, when the notebook is nbformat 4.5 or later
+/// (cells from a side without ids, 4.4 or older): new deterministic ids where Jupyter puts them
+/// (`nbtidy_notebook::cell_id`, as NB008's fix). Unchanged otherwise, or when it does not parse
+/// (`verify` says so).
+fn with_cell_ids(bytes: Vec<u8>) -> Vec<u8> {
+    let Ok(nb) = Notebook::parse(&bytes) else {
+        return bytes;
+    };
+    if !nb.has_cell_ids() || nb.cells().iter().all(|cell| cell.id.is_some()) {
+        return bytes;
+    }
+    let Some((_, spans)) = nb.cell_spans() else {
+        return bytes;
+    };
+    let text = nb.text();
+    let mut taken: HashSet<String> = nb
+        .cells()
+        .iter()
+        .filter_map(|cell| cell.id.as_ref())
+        .filter_map(|span| nbtidy_notebook::scan::decode(text, span))
+        .map(Cow::into_owned)
+        .collect();
+    let mut edits = Vec::new();
+    for (i, cell) in nb.cells().iter().enumerate() {
+        if cell.id.is_some() {
+            continue;
+        }
+        let Some(entries) = nbtidy_notebook::scan::object_entries(text, &spans[i]) else {
+            continue;
+        };
+        let source = nb.source(i).map(|source| source.text).unwrap_or_default();
+        let id = nbtidy_notebook::cell_id::new_cell_id(i, &source, &mut taken);
+        edits.extend(nbtidy_notebook::cell_id::insert_id(
+            text, &spans[i], &entries, &id,
+        ));
+    }
+    nb.splice(edits)
 }
 
 /// The merged bytes parse as a notebook whose cells have the intended sources.

@@ -410,3 +410,76 @@ fn corpus_images_pasted_on_one_side_survive_the_other_sides_edit_of_the_cell() {
         "only {cells_checked} cells with attachments in the corpus"
     );
 }
+
+/// The cell ids of a merged notebook, and its `nbformat_minor`.
+fn ids_and_minor(bytes: &[u8]) -> (Vec<Option<String>>, u64) {
+    let value: Value = serde_json::from_slice(bytes).unwrap();
+    let ids = value["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| cell.get("id").and_then(Value::as_str).map(str::to_owned))
+        .collect();
+    (ids, value["nbformat_minor"].as_u64().unwrap())
+}
+
+#[test]
+fn a_side_upgraded_to_4_5_gives_the_result_4_5_and_every_cell_an_id() {
+    let base = notebook(
+        vec![
+            cell("code", "a\nx\ny\n", None),
+            cell("code", "b\nx\nz\n", None),
+        ],
+        4,
+    );
+    let old = notebook(
+        vec![
+            cell("code", "a, ours\nx\ny\n", None),
+            cell("code", "b\nx\nz\n", None),
+        ],
+        4,
+    );
+    // Jupyter opened it on the other branch: ids added, 4.5; one cell edited, one added.
+    let upgraded = notebook(
+        vec![
+            cell("code", "a\nx\ny\n", Some("i1")),
+            cell("code", "b, theirs\nx\nz\n", Some("i2")),
+            cell("code", "c\n", Some("i3")),
+        ],
+        5,
+    );
+    for (ours, theirs) in [(&old, &upgraded), (&upgraded, &old)] {
+        let merged = run(&base, ours, theirs);
+        assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+        assert_eq!(
+            sources(&merged.bytes),
+            ["a, ours\nx\ny\n", "b, theirs\nx\nz\n", "c\n"]
+        );
+        let (ids, minor) = ids_and_minor(&merged.bytes);
+        assert_eq!(minor, 5);
+        let ids: Vec<String> = ids
+            .into_iter()
+            .map(|id| id.expect("every cell has an id"))
+            .collect();
+        let unique: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(unique.len(), 3, "{ids:?}");
+        // The upgraded side's ids are kept, on the cells it gave them to.
+        assert_eq!(ids, ["i1", "i2", "i3"]);
+        // Merging again gives the same ids (they are derived, not random).
+        assert_eq!(run(&base, ours, theirs).bytes, merged.bytes);
+    }
+}
+
+#[test]
+fn two_notebooks_without_ids_stay_without() {
+    let base = notebook(vec![cell("code", "a\n", None)], 4);
+    let ours = notebook(vec![cell("code", "a, ours\n", None)], 4);
+    let theirs = notebook(
+        vec![cell("code", "a\n", None), cell("code", "b\n", None)],
+        4,
+    );
+    let merged = run(&base, &ours, &theirs);
+    let (ids, minor) = ids_and_minor(&merged.bytes);
+    assert_eq!(minor, 4);
+    assert!(ids.iter().all(Option::is_none), "{ids:?}");
+}

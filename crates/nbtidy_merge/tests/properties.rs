@@ -179,6 +179,7 @@ proptest! {
         theirs_ops in prop::collection::vec(op(), 0..5),
         ours_indent in prop_oneof![Just(&b" "[..]), Just(&b"  "[..]), Just(&b"\t"[..])],
         ours_crlf in any::<bool>(),
+        upgrades in (any::<bool>(), any::<bool>()),
     ) {
         let base_cells: Vec<Value> = cells
             .iter()
@@ -194,6 +195,17 @@ proptest! {
         let (mut ours, mut theirs) = (base.clone(), base.clone());
         let ours_markers = apply(&mut ours, &ours_ops, "ours", ids);
         let theirs_markers = apply(&mut theirs, &theirs_ops, "theirs", ids);
+        // A side without ids may have been opened in a newer Jupyter: 4.5, an id on every cell.
+        let mut upgraded = ids;
+        for (side, upgrade, name) in [(&mut ours, upgrades.0, "o"), (&mut theirs, upgrades.1, "t")] {
+            if upgrade && !ids {
+                side["nbformat_minor"] = json!(5);
+                for (i, cell) in side["cells"].as_array_mut().unwrap().iter_mut().enumerate() {
+                    cell["id"] = json!(format!("{name}{i}"));
+                }
+                upgraded = true;
+            }
+        }
         // The current side may have its own layout; the base and the other side are Jupyter's.
         let (base, ours, theirs) =
             (write(&base), write_styled(&ours, ours_indent, ours_crlf), write(&theirs));
@@ -211,6 +223,21 @@ proptest! {
         prop_assert!(Notebook::parse(&merged.bytes).is_ok(), "{}", text);
         let value: Value = serde_json::from_str(&text).unwrap();
         prop_assert_eq!(value["cells"].as_array().unwrap().len(), merged.cells);
+        // nbformat 4.5 when either side is, and then an id on every cell, each unique.
+        prop_assert_eq!(value["nbformat_minor"].as_u64(), Some(if upgraded { 5 } else { 4 }));
+        let cell_ids: Vec<Option<&str>> = value["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|cell| cell.get("id").and_then(Value::as_str))
+            .collect();
+        if upgraded {
+            prop_assert!(cell_ids.iter().all(Option::is_some), "{}", text);
+            let unique: std::collections::HashSet<_> = cell_ids.iter().collect();
+            prop_assert_eq!(unique.len(), cell_ids.len(), "{}", text);
+        } else {
+            prop_assert!(cell_ids.iter().all(Option::is_none), "{}", text);
+        }
         // Nothing either side wrote is lost: in a merged cell, or between conflict markers.
         for marker in &markers {
             prop_assert!(text.contains(marker.as_str()), "{} lost\n{}", marker, text);

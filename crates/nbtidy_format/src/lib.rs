@@ -174,6 +174,16 @@ impl CellFormatter {
         // As ruff does for notebooks, each cell is formatted as if it ended with a newline.
         // Each cell keeps its own line ending.
         let ending = cell_line_ending(code);
+        // IPython adds a final newline only to a cell that has none: a line continuation that
+        // ends the code continues nothing then (`unexpected EOF`), which the newline added here
+        // would hide (`x = 1 \` + newline is valid, with one more newline).
+        if code.ends_with(['\n', '\r'])
+            && code
+                .trim_end_matches([' ', '\t', '\n', '\r', '\x0c'])
+                .ends_with('\\')
+        {
+            parse_cell(code).map_err(|err| format_error(err, code))?;
+        }
         let mut input = String::with_capacity(code.len() + 2);
         input.push_str(code);
         input.push_str(ending.as_str());

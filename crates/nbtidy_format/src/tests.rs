@@ -122,15 +122,21 @@ fn each_cell_keeps_its_line_endings_cr_only_too() {
 /// line that has it): such cells are formatted as they run and keep their indentation.
 #[test]
 fn indented_cells_are_formatted_and_keep_their_indentation() {
-    // An indented backslash continuing nothing formats to blank lines: nothing to indent, no
-    // internal error (found by the `format` fuzz target).
-    for code in [" \\\n     \n", "  \\\n"] {
-        let formatted = formatter().format(code).expect(code);
+    // An indented backslash continuing a blank line formats to blank lines: nothing to indent,
+    // no internal error (found by the `format` fuzz target).
+    let formatted = formatter().format(" \\\n     \n").expect("valid");
+    assert!(formatted.is_none_or(|new| new.trim().is_empty()));
+    // One continuing nothing is a syntax error, as IPython (and CPython) say, whatever the
+    // indentation and line ending: the cell is left as it is (found by the fuzz target too).
+    for code in ["  \\\n", "\\\n", "\\\r", "x = 1 \\\n", "x = 1\n\\\r\n"] {
         assert!(
-            formatted.is_none_or(|new| new.trim().is_empty()),
-            "{code:?}"
+            matches!(formatter().format(code), Err(FormatError::Syntax { .. })),
+            "{code:?}: {:?}",
+            formatter().format(code)
         );
     }
+    // A backslash at the end of a comment continues nothing and is fine.
+    assert_eq!(fmt("x=1  # a \\\n"), "x = 1  # a \\");
     assert_eq!(
         fmt("    x=1\n    if x :\n        y=[1,2]"),
         "    x = 1\n    if x:\n        y = [1, 2]"

@@ -735,10 +735,15 @@ fn check_splice(input: &[u8]) -> Outcome {
 // ---------------------------------------------------------------------------------------------
 // (c) format
 
-/// `code` as the formatter reads a cell: as if it ended with a newline.
+/// `code` as IPython compiles a cell: with a newline added when it does not end with one
+/// (`TransformerManager.transform_cell`; a cell that ends with a newline gets no second one, so
+/// a line continuation ending it continues nothing).
 fn with_newline(code: &str) -> String {
     let mut input = code.to_owned();
-    input.push_str(if code.contains("\r\n") { "\r\n" } else { "\n" });
+    if !code.ends_with('\n') {
+        let crlf = code.contains("\r\n") && !code.ends_with('\r');
+        input.push_str(if crlf { "\r\n" } else { "\n" });
+    }
     input
 }
 

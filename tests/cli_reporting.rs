@@ -240,6 +240,49 @@ fn a_reader_that_stops_reading_ends_the_run_quietly() {
 }
 
 #[test]
+fn a_reader_that_stops_reading_does_not_stop_fixes_from_being_written() {
+    // `nbtidy check --fix | head -1`: the remaining findings no longer reach anyone, but every
+    // notebook is still fixed, as asked.
+    let project = Project::new();
+    let mut code = vec!["import os".to_owned()];
+    for i in 0..20 {
+        code.push(format!("try:\n    x{i} = 1\nexcept:\n    pass"));
+    }
+    let code: Vec<&str> = code.iter().map(String::as_str).collect();
+    for index in 0..150 {
+        project.write(&format!("nb{index:03}.ipynb"), code_notebook(&code));
+    }
+    let mut child = nbtidy_command(project.root())
+        .args([
+            "check",
+            "--select",
+            "F401,E722",
+            "--fix",
+            "--output-format",
+            "concise",
+            ".",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    for index in 0..150 {
+        let text = project.read(&format!("nb{index:03}.ipynb"));
+        assert!(
+            !text.contains("import os"),
+            "nb{index:03}.ipynb was not fixed"
+        );
+    }
+}
+
+#[test]
 fn check_takes_the_layout_flags_format_takes() {
     let project = Project::new();
     let long = format!(

@@ -144,6 +144,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitStatus> {
         &args.exclude,
         super::LoopOptions {
             verbose: args.verbose,
+            writes: args.fix && !args.diff,
         },
         |finished| {
             let checked = match finished.outcome {

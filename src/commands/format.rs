@@ -158,6 +158,7 @@ pub fn run(args: &FormatArgs) -> Result<ExitStatus> {
         &args.exclude,
         super::LoopOptions {
             verbose: args.verbose,
+            writes: mode == Mode::Write,
         },
         |finished| {
             let report = match finished.outcome {

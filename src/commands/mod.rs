@@ -145,6 +145,10 @@ impl Tally {
 pub(crate) struct LoopOptions {
     /// Print a line per skipped notebook.
     pub verbose: bool,
+    /// The command writes notebooks (`format`, `check --fix`): every notebook is processed even
+    /// when reporting fails (a closed pipe), so that the run does what it was asked to; a
+    /// command that only reports stops at the notebooks not started.
+    pub writes: bool,
 }
 
 /// Walks `paths` (default `.`) and runs `command` on every notebook, in parallel, handing each
@@ -210,14 +214,15 @@ pub(crate) fn run<C: NotebookCommand>(
         handle: &mut handle,
         failed: None,
     });
-    // Set once reporting failed (a closed pipe): the notebooks not started yet are not processed.
+    // Set once reporting failed (a closed pipe): the notebooks not started yet are not processed,
+    // unless the command writes them.
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let finish = |index: usize, notes: Vec<Note>, outcome: Result<C::Done, Stop>| {
         lock(&order).waiting.insert(index, (notes, outcome));
         drain(&order, &reporter, notebooks, &stopped);
     };
     let process = |index: usize, path: &PathBuf| {
-        if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+        if !options.writes && stopped.load(std::sync::atomic::Ordering::Relaxed) {
             return finish(index, Vec::new(), Err(Stop::PassedOver(String::new())));
         }
         let mut notes = Vec::new();

@@ -123,6 +123,28 @@ async def test_a_py_file_is_one_cell(client: LanguageClient, workspace: pathlib.
     assert apply_edits(text, edits) == expected
 
 
+async def test_format_selection_formats_only_the_statements_it_touches(
+    client: LanguageClient, workspace: pathlib.Path
+):
+    # As ruff's server does: the selected statement only, the rest left as it is.
+    path = workspace / "selection.py"
+    path.write_text("a=[1,2]\nb = {'k':1}\nc=f( 3 )\n", encoding="utf-8")
+    text = open_text(client, path, "python")
+    selection = types.Range(start=types.Position(1, 0), end=types.Position(1, 4))
+    edits = await formatting(client, path.as_uri(), selection)
+    assert apply_edits(text, edits) == "a=[1,2]\nb = {\"k\": 1}\nc=f( 3 )\n"
+    # Formatting the result whole gives what formatting the file whole gives.
+    whole = subprocess.run(
+        [NBTIDY, "format", "--stdin-filename", "selection.py", "-"], input=text, capture_output=True,
+        text=True, cwd=workspace, check=True,
+    ).stdout
+    again = subprocess.run(
+        [NBTIDY, "format", "--stdin-filename", "selection.py", "-"], input=apply_edits(text, edits),
+        capture_output=True, text=True, cwd=workspace, check=True,
+    ).stdout
+    assert again == whole
+
+
 @pytest_lsp.fixture(config=SERVER)
 async def pull_client(lsp_client: LanguageClient, workspace: pathlib.Path):
     await start(lsp_client, workspace, pull=True)

@@ -169,6 +169,74 @@ impl CellFormatter {
         }
     }
 
+    /// The cell's code with only the statements that overlap `range` (byte offsets in `code`)
+    /// formatted, as ruff's range formatting does (an editor's "format selection"); `None` when
+    /// nothing changes. The result is checked: formatting it whole must give what formatting
+    /// `code` whole gives, else (and for an indented cell, or a range ruff cannot format alone)
+    /// the whole cell is formatted, as [`CellFormatter::format`].
+    ///
+    /// # Errors
+    /// As [`CellFormatter::format`].
+    pub fn format_range(
+        &self,
+        code: &str,
+        range: std::ops::Range<usize>,
+    ) -> Result<Option<String>, FormatError> {
+        let whole = self.format(code)?;
+        let Some(full) = whole.as_deref() else {
+            return Ok(None);
+        };
+        if LeadingIndent::detect(code).is_some() {
+            return Ok(whole);
+        }
+        let (start, end) = (range.start.min(code.len()), range.end.min(code.len()));
+        if start > end || !code.is_char_boundary(start) || !code.is_char_boundary(end) {
+            return Ok(whole);
+        }
+        // As `format_dedented` reads the cell: with a final line ending.
+        let ending = cell_line_ending(code);
+        let input = format!("{code}{}", ending.as_str());
+        let options = self.options.clone().with_line_ending(ending);
+        let to_size = |n: usize| ruff_text_size::TextSize::try_from(n).ok();
+        let (Some(from), Some(to)) = (to_size(start), to_size(end)) else {
+            return Ok(whole);
+        };
+        let printed = std::panic::catch_unwind(|| {
+            ruff_python_formatter::format_range(
+                &input,
+                ruff_text_size::TextRange::new(from, to),
+                options,
+            )
+        });
+        let Ok(Ok(printed)) = printed else {
+            return Ok(whole);
+        };
+        let source = printed.source_range();
+        let (mut replace_start, mut replace_end) =
+            (source.start().to_usize(), source.end().to_usize());
+        let mut text = printed.as_code().to_owned();
+        if replace_end > code.len() {
+            // The range reached the added line ending: it is not the cell's.
+            replace_end = code.len();
+            if let Some(stripped) = text.strip_suffix(ending.as_str()) {
+                text.truncate(stripped.len());
+            }
+        }
+        replace_start = replace_start.min(replace_end);
+        let mut new = String::with_capacity(code.len() + text.len());
+        new.push_str(&code[..replace_start]);
+        new.push_str(&text);
+        new.push_str(&code[replace_end..]);
+        if new == code {
+            return Ok(None);
+        }
+        // The same program as formatting it whole would give: else the whole cell.
+        match self.format(&new) {
+            Ok(again) if again.as_deref().unwrap_or(&new) == full => Ok(Some(new)),
+            _ => Ok(whole),
+        }
+    }
+
     /// [`CellFormatter::format`] for code without a common leading indentation.
     fn format_dedented(&self, code: &str) -> Result<Option<String>, FormatError> {
         // As ruff does for notebooks, each cell is formatted as if it ended with a newline.

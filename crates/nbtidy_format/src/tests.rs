@@ -163,3 +163,66 @@ fn indented_cells_are_formatted_and_keep_their_indentation() {
         Err(FormatError::Syntax { .. })
     ));
 }
+
+/// `format_range` over the byte range of `part` in `code` (its first occurrence).
+fn fmt_range(code: &str, part: &str) -> Result<Option<String>, FormatError> {
+    let start = code.find(part).expect(part);
+    formatter().format_range(code, start..start + part.len())
+}
+
+#[test]
+fn range_formatting_formats_only_the_statements_in_the_range() {
+    let code = "x=1\ny=[1,2]\nz =3";
+    assert_eq!(
+        fmt_range(code, "y=[1,2]").unwrap().as_deref(),
+        Some("x=1\ny = [1, 2]\nz =3")
+    );
+    assert_eq!(
+        fmt_range(code, "x=1").unwrap().as_deref(),
+        Some("x = 1\ny=[1,2]\nz =3")
+    );
+    // The last statement, up to the end of the cell (no line ending added).
+    assert_eq!(
+        fmt_range(code, "z =3").unwrap().as_deref(),
+        Some("x=1\ny=[1,2]\nz = 3")
+    );
+    // Already formatted: nothing to do.
+    assert_eq!(fmt_range("x = 1\ny = 2", "y = 2").unwrap(), None);
+    // CRLF and an IPython escape stay as they are outside the range.
+    assert_eq!(
+        fmt_range("%matplotlib inline\r\nx=1\r\ny=2", "y=2")
+            .unwrap()
+            .as_deref(),
+        Some("%matplotlib inline\r\nx=1\r\ny = 2")
+    );
+}
+
+#[test]
+fn range_formatting_keeps_what_whole_formatting_keeps_or_formats_the_whole_cell() {
+    // The semicolon that hides the cell's output stays.
+    let formatted = fmt_range("x=1\nplt.plot( x );", "plt.plot( x );")
+        .unwrap()
+        .unwrap();
+    assert!(formatted.ends_with("plt.plot(x);"), "{formatted}");
+    // An indented cell is formatted whole.
+    assert_eq!(
+        fmt_range("  x=1\n  y=2", "y=2").unwrap().as_deref(),
+        Some("  x = 1\n  y = 2")
+    );
+    // A syntax error anywhere: no edit, the error.
+    assert!(matches!(
+        fmt_range("x=1\ny = (", "x=1"),
+        Err(FormatError::Syntax { .. })
+    ));
+    // Whatever range is asked, the result formats whole to what the cell formats whole to.
+    let code = "def f( a ):\n    return a+1\nif True :\n    y = f( 1 )\nprint( y )";
+    let whole = formatter().format(code).unwrap().unwrap();
+    for start in 0..code.len() {
+        for end in start..=code.len() {
+            if let Some(new) = formatter().format_range(code, start..end).unwrap() {
+                let again = formatter().format(&new).unwrap();
+                assert_eq!(again.as_deref().unwrap_or(&new), whole, "{start}..{end}");
+            }
+        }
+    }
+}

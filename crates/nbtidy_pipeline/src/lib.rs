@@ -239,6 +239,24 @@ pub fn format_code(code: &str, resolved: &Resolved) -> Result<Option<String>, Fo
     CellFormatter::new(&resolved.settings.format).format(code)
 }
 
+/// [`format_code`] restricted to the statements that overlap `range` (byte offsets in `code`):
+/// an editor's "format selection" (see `nbtidy_format::CellFormatter::format_range`).
+///
+/// # Errors
+/// As [`format_code`].
+pub fn format_code_range(
+    code: &str,
+    range: std::ops::Range<usize>,
+    resolved: &Resolved,
+) -> Result<Option<String>, FormatError> {
+    let magics = resolved.settings.python_cell_magics.value.names();
+    if !nbtidy_notebook::classify_code_with(code, None, magics).is_python() {
+        return Ok(None);
+    }
+    test_point(code);
+    CellFormatter::new(&resolved.settings.format).format_range(code, range)
+}
+
 /// `true` when an `.editorconfig` value that applies is invalid: the CLI and the server then
 /// leave the notebook alone (bad input modifies nothing).
 pub fn has_invalid_value(resolved: &Resolved) -> bool {

@@ -498,8 +498,9 @@ pub fn fix_all(
     }
 }
 
-/// Formats the document `uri` (a cell, a `.py` file, or a raw `.ipynb`, restricted to the cells
-/// whose `source` overlaps `range` when one is given). `Err` says why nothing is formatted.
+/// Formats the document `uri`: a cell or a `.py` file (with `range`, only the statements it
+/// touches), or a raw `.ipynb` (with `range`, the cells whose `source` it overlaps). `Err` says
+/// why nothing is formatted.
 pub fn format(
     snapshot: &Snapshot,
     uri: &Uri,
@@ -515,7 +516,18 @@ pub fn format(
             if !cell.code || cell.language != "python" {
                 return Ok(Vec::new());
             }
-            match nbtidy_pipeline::format_code(&cell.text, resolved) {
+            let formatted = match range {
+                // Format selection: the statements the range touches.
+                Some(range) => {
+                    let index = LineIndex::new(&cell.text);
+                    let mut clamped = false;
+                    let start = index.offset(&cell.text, range.start, encoding, &mut clamped);
+                    let end = index.offset(&cell.text, range.end, encoding, &mut clamped);
+                    nbtidy_pipeline::format_code_range(&cell.text, start..end, resolved)
+                }
+                None => nbtidy_pipeline::format_code(&cell.text, resolved),
+            };
+            match formatted {
                 Ok(Some(new)) => Ok(minimal_edit(&cell.text, &new, encoding)
                     .into_iter()
                     .collect()),

@@ -5,8 +5,9 @@
 //!    changed, wherever it moved).
 //! 2. Otherwise by content: the sequences of `(cell type, source)` are diffed (Myers); equal cells
 //!    match; inside a replaced stretch, a side's cell matches the next base cell of the same type
-//!    whose source is at least half the same by lines (an edited cell), in order; a cell left
-//!    over that equals a base cell left over is that cell, moved.
+//!    whose source is at least half the same by lines, or for short cells by characters (an
+//!    edited cell), in order; a cell left over that equals a base cell left over is that cell,
+//!    moved.
 
 use std::collections::HashMap;
 
@@ -80,7 +81,12 @@ pub(crate) fn by_content(base: &[CellKey<'_>], side: &[CellKey<'_>]) -> Vec<Opti
     matched
 }
 
-/// The share of lines two texts have in common (0 to 1); two empty texts are the same.
+/// Texts up to this many bytes are also compared character by character.
+const SHORT: usize = 400;
+
+/// The share of lines two texts have in common (0 to 1); two empty texts are the same. Short
+/// texts (a cell of a line or two, the common case) are compared by characters too, else any
+/// edit of a one-line cell would make it another cell (`df.head()` → `df.head(10)`).
 fn similarity(a: &str, b: &str) -> f32 {
     if a == b {
         return 1.0;
@@ -88,11 +94,18 @@ fn similarity(a: &str, b: &str) -> f32 {
     if a.trim().is_empty() || b.trim().is_empty() {
         return 0.0;
     }
-    similar::TextDiff::configure()
-        .algorithm(Algorithm::Myers)
-        .deadline(crate::deadline())
-        .diff_lines(a, b)
-        .ratio()
+    let diff = || {
+        let mut config = similar::TextDiff::configure();
+        config
+            .algorithm(Algorithm::Myers)
+            .deadline(crate::deadline());
+        config
+    };
+    let lines = diff().diff_lines(a, b).ratio();
+    if lines >= SAME_CELL || a.len() > SHORT || b.len() > SHORT {
+        return lines;
+    }
+    lines.max(diff().diff_chars(a, b).ratio())
 }
 
 #[cfg(test)]
@@ -111,6 +124,16 @@ mod tests {
         let base = keys(&["import os", "x = 1\ny = 2\nz = 3", "print(x)"]);
         let side = keys(&["import os", "new()", "x = 1\ny = 5\nz = 3", "print(x)"]);
         assert_eq!(by_content(&base, &side), [Some(0), None, Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn an_edited_one_line_cell_is_the_same_cell() {
+        let base = keys(&["import pandas as pd", "df.head()", "df.describe()"]);
+        let side = keys(&["import pandas as pd", "df.head(10)", "df.describe()"]);
+        assert_eq!(by_content(&base, &side), [Some(0), Some(1), Some(2)]);
+        // Another cell altogether is not.
+        let side = keys(&["import pandas as pd", "plt.show()", "df.describe()"]);
+        assert_eq!(by_content(&base, &side), [Some(0), None, Some(2)]);
     }
 
     #[test]

@@ -483,3 +483,53 @@ fn two_notebooks_without_ids_stay_without() {
     assert_eq!(minor, 4);
     assert!(ids.iter().all(Option::is_none), "{ids:?}");
 }
+
+#[test]
+fn one_line_cells_edited_on_each_side_merge_in_place_without_ids() {
+    let base = notebook(
+        vec![
+            cell("code", "df = load()", None),
+            cell("code", "df.head()", None),
+            cell("code", "df.describe()", None),
+        ],
+        4,
+    );
+    let ours = notebook(
+        vec![
+            cell("code", "df = load(cache=True)", None),
+            cell("code", "df.head()", None),
+            cell("code", "df.describe()", None),
+        ],
+        4,
+    );
+    let theirs = notebook(
+        vec![
+            cell("code", "df = load()", None),
+            cell("code", "df.head(10)", None),
+            cell("code", "df.describe()", None),
+        ],
+        4,
+    );
+    let merged = run(&base, &ours, &theirs);
+    assert!(merged.conflicts.is_empty(), "{:?}", merged.conflicts);
+    assert_eq!(
+        sources(&merged.bytes),
+        ["df = load(cache=True)", "df.head(10)", "df.describe()"]
+    );
+    // Both sides edit the same one-line cell: one cell, a conflict inside it (not two cells).
+    let mut theirs_too = theirs.clone();
+    theirs_too["cells"][0]["source"] = json!(["df = load(fresh=True)"]);
+    let merged = run(&base, &ours, &theirs_too);
+    assert_eq!(
+        merged.cells,
+        3,
+        "{}",
+        String::from_utf8_lossy(&merged.bytes)
+    );
+    assert_eq!(merged.conflicts.len(), 1, "{:?}", merged.conflicts);
+    let first = &sources(&merged.bytes)[0];
+    assert!(
+        first.contains("load(cache=True)") && first.contains("load(fresh=True)"),
+        "{first}"
+    );
+}

@@ -73,7 +73,9 @@ crate::declare_rule! {
     /// 3. it is a `from __future__` import or a star import, or shares a line with another
     ///    statement;
     /// 4. the first code cell is not plain Python (other language, cell magic, syntax error):
-    ///    nothing is moved.
+    ///    nothing is moved;
+    /// 5. without it, its cell would start with an indented line (a comment): IPython dedents a
+    ///    cell by its first line's indentation, which would break the rest of the cell.
     ///
     /// ## EditorConfig keys
     /// None (the gathered imports are sorted with I001's keys).
@@ -195,6 +197,7 @@ impl Rule for ImportsNotInFirstCell {
                 }
             }
         }
+        keep_cells_runnable(context, &mut found);
         // One fix moves them all: it goes on the first movable import only, so that a
         // notebook with many imports does not copy it once per finding.
         let mut fix = insertion.and_then(|at| gather(context, first, at, &found));
@@ -365,6 +368,59 @@ fn has_cell_magic(text: &str) -> bool {
     text.trim_start().starts_with("%%")
 }
 
+/// What the fix deletes of an import: its lines (with a comment on its last line); at the top
+/// of its cell, the blank lines after it too.
+fn removal(text: &str, item: &Found) -> std::ops::Range<usize> {
+    let start = text.line_start(item.range.start()).to_usize();
+    let mut end = text.full_line_end(item.range.end()).to_usize();
+    if start == 0 || text[..start].trim().is_empty() {
+        end = crate::rules::isort::block::trailing_lines_end(text, item.range.end());
+    }
+    start..end
+}
+
+/// Blocks the imports of a cell that would not run without them: IPython dedents a cell by the
+/// indentation of its first line, so removing imports that leave an indented comment first
+/// would dedent the rest of the cell (found by the `fix` fuzz target). Only a cell left starting
+/// with an indented line is parsed again.
+fn keep_cells_runnable(context: &Context<'_>, found: &mut [Found]) {
+    let mut cells: Vec<usize> = found
+        .iter()
+        .filter(|item| item.blocked.is_none())
+        .map(|item| item.cell)
+        .collect();
+    cells.dedup();
+    for cell in cells {
+        let text = context.cells()[cell].text();
+        let mut ranges: Vec<std::ops::Range<usize>> = found
+            .iter()
+            .filter(|item| item.cell == cell && item.blocked.is_none())
+            .map(|item| removal(text, item))
+            .collect();
+        ranges.sort_by_key(|range| range.start);
+        let mut rest = String::with_capacity(text.len());
+        let mut at = 0;
+        for range in ranges {
+            rest.push_str(&text[at..range.start.max(at)]);
+            at = at.max(range.end);
+        }
+        rest.push_str(&text[at..]);
+        let indented_first = rest
+            .split(['\n', '\r'])
+            .find(|line| !line.trim().is_empty())
+            .is_some_and(|line| line.starts_with([' ', '\t']));
+        if indented_first
+            && !crate::context::parse_cell(&rest).is_ok_and(|parsed| parsed.errors().is_empty())
+        {
+            for item in found.iter_mut().filter(|item| item.cell == cell) {
+                item.blocked.get_or_insert(
+                    "without it, the cell would start with an indented line, and IPython would dedent the rest",
+                );
+            }
+        }
+    }
+}
+
 /// The fix: every movable import deleted from its cell (its lines, with a comment on its last
 /// line) and written into the first cell at `at`, where the block they join is sorted. Without
 /// its edits when the caller only needs to know there is one (sorting parses the first cell).
@@ -384,12 +440,7 @@ fn gather(context: &Context<'_>, first: &CellView<'_>, at: usize, found: &[Found
         let line_end = text.line_end(item.range.end()).to_usize();
         moved.push_str(&text[start..line_end]);
         moved.push('\n');
-        let mut end = text.full_line_end(item.range.end()).to_usize();
-        if start == 0 || text[..start].trim().is_empty() {
-            // At the top of its cell: the blank lines after it go too.
-            end = crate::rules::isort::block::trailing_lines_end(text, item.range.end());
-        }
-        edits.push(Edit::code(item.cell, start..end, String::new()));
+        edits.push(Edit::code(item.cell, removal(text, item), String::new()));
     }
     let text = first.text();
     let mut new = String::with_capacity(text.len() + moved.len() + 1);

@@ -521,12 +521,9 @@ impl<'a> Merger<'_, 'a> {
         let valid_id = |side: &Side<'a>, i: usize| {
             let raw = side.raw(side.nb.cells()[i].id.as_ref())?;
             let id = nbtidy_notebook::json_string::decode(raw)?;
-            // nbformat's pattern for ids; anything else gets a new one.
-            ((1..=64).contains(&id.len())
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
-            .then(|| id.into_owned())
+            // A valid id, written as it is (no final newline to escape); else a new one.
+            (nbtidy_notebook::cell_id::is_valid(&id) && !id.ends_with('\n'))
+                .then(|| id.into_owned())
         };
         let Some(id) = valid_id(o, j).or_else(|| valid_id(t, k)) else {
             return;

@@ -7,6 +7,18 @@ use std::collections::HashSet;
 use crate::Span;
 use crate::scan::Entry;
 
+/// `true` when `id` is a valid cell id for nbformat's validator: 1 to 64 characters matching
+/// `^[a-zA-Z0-9-_]+$`, as Python's `re.search` reads it (`$` also matches before one final
+/// newline).
+pub fn is_valid(id: &str) -> bool {
+    let body = id.strip_suffix('\n').unwrap_or(id);
+    (1..=64).contains(&id.chars().count())
+        && !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// 64-bit FNV-1a.
 fn fnv1a(parts: &[&[u8]]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -119,5 +131,14 @@ mod tests {
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         let mut again = HashSet::new();
         assert_eq!(new_cell_id(0, "x = 1", &mut again), a);
+    }
+
+    #[test]
+    fn cell_ids_follow_the_pattern() {
+        assert!(is_valid("a-b_C9"));
+        assert!(is_valid("abc\n"));
+        assert!(!is_valid(""));
+        assert!(!is_valid("a b"));
+        assert!(!is_valid(&"a".repeat(65)));
     }
 }

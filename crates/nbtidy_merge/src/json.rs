@@ -66,6 +66,15 @@ impl Iterator for Tokens<'_> {
     }
 }
 
+/// Two optional values the same ([`same_json`]), or both absent.
+pub(crate) fn same_value(x: Option<&str>, y: Option<&str>) -> bool {
+    match (x, y) {
+        (Some(x), Some(y)) => same_json(x, y),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
 /// The whitespace at the start of the line holding byte `at` of `text`.
 pub(crate) fn line_indent(text: &str, at: usize) -> &str {
     let start = text[..at].rfind('\n').map_or(0, |p| p + 1);

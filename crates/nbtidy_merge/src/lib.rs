@@ -601,11 +601,7 @@ impl<'a> Merger<'_, 'a> {
     ) -> Result<(Piece, Cow<'a, str>), MergeError> {
         let (b, o, t) = (self.b, self.o, self.t);
         let oc = &o.nb.cells()[j];
-        let same = |x: Option<&str>, y: Option<&str>| match (x, y) {
-            (Some(x), Some(y)) => json::same_json(x, y),
-            (None, None) => true,
-            _ => false,
-        };
+        let same = json::same_value;
         let fields = |side: &Side<'a>, i: usize| {
             let cell = &side.nb.cells()[i];
             (
@@ -955,11 +951,7 @@ fn merge_other_keys<'t>(
             find(ours, key),
             find(theirs, key),
         );
-        let same = |x: Option<&str>, y: Option<&str>| match (x, y) {
-            (Some(x), Some(y)) => json::same_json(x, y),
-            (None, None) => true,
-            _ => false,
-        };
+        let same = json::same_value;
         let value: Option<Cow<'t, str>> = if same(ov, tv) || same(bv, tv) {
             ov.map(Cow::Borrowed)
         } else if same(bv, ov) {

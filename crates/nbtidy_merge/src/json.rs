@@ -203,15 +203,30 @@ pub(crate) fn merge_object(
         Some(base) => object_entries(base).unwrap_or_default(),
         None => Vec::new(),
     };
+    merge_entries(&b, &o, &t, place, quiet, path, conflicts)
+        .map(|out| write_object(&out, place.indent, place.ours))
+}
+
+/// [`merge_object`] on the entries of the three objects (values as raw JSON): the merged
+/// entries, `None` when they are the current side's.
+pub(crate) fn merge_entries<'t>(
+    b: &[(String, &'t str)],
+    o: &[(String, &'t str)],
+    t: &[(String, &'t str)],
+    place: Place<'_>,
+    quiet: &[&str],
+    path: &str,
+    conflicts: &mut Vec<KeyConflict>,
+) -> Option<Vec<(String, Cow<'t, str>)>> {
     let find = |entries: &[(String, &'_ str)], key: &str| -> Option<usize> {
         entries.iter().position(|(k, _)| k == key)
     };
     let inner = format!("{}{}", place.indent, place.ours.indent_unit);
     let mut changed = false;
-    let mut out: Vec<(String, Cow<'_, str>)> = Vec::with_capacity(o.len() + 2);
-    for (key, ov) in &o {
-        let bv = find(&b, key).map(|i| b[i].1);
-        let tv = find(&t, key).map(|i| t[i].1);
+    let mut out: Vec<(String, Cow<'t, str>)> = Vec::with_capacity(o.len() + 2);
+    for &(ref key, ov) in o {
+        let bv = find(b, key).map(|i| b[i].1);
+        let tv = find(t, key).map(|i| t[i].1);
         let child = if path.is_empty() {
             key.clone()
         } else {
@@ -259,11 +274,11 @@ pub(crate) fn merge_object(
             },
         }
     }
-    for (key, tv) in &t {
-        if find(&o, key).is_some() {
+    for &(ref key, tv) in t {
+        if find(o, key).is_some() {
             continue;
         }
-        match find(&b, key).map(|i| b[i].1) {
+        match find(b, key).map(|i| b[i].1) {
             None => {
                 changed = true;
                 out.push((key.clone(), restyle(tv, place.theirs, place.ours)));
@@ -283,7 +298,7 @@ pub(crate) fn merge_object(
             }
         }
     }
-    changed.then(|| write_object(&out, place.indent, place.ours))
+    changed.then_some(out)
 }
 
 /// An object written in `style`, its `{` on a line indented by `indent`.

@@ -935,70 +935,26 @@ fn merge_other_keys<'t>(
     if same_entries(ours, theirs) || base.is_some_and(|base| same_entries(base, theirs)) {
         return None;
     }
-    let find = |entries: &[(String, &'t str)], key: &str| {
-        entries.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
-    };
-    let mut keys: Vec<&str> = ours.iter().map(|(k, _)| k.as_str()).collect();
-    for (key, _) in theirs {
-        if !keys.contains(&key.as_str()) {
-            keys.push(key);
-        }
-    }
-    let mut out = Vec::new();
+    let mut keys = Vec::new();
+    let merged = json::merge_entries(
+        base.unwrap_or_default(),
+        ours,
+        theirs,
+        place,
+        &[],
+        "",
+        &mut keys,
+    );
     for key in keys {
-        let (bv, ov, tv) = (
-            base.and_then(|b| find(b, key)),
-            find(ours, key),
-            find(theirs, key),
-        );
-        let same = json::same_value;
-        let value: Option<Cow<'t, str>> = if same(ov, tv) || same(bv, tv) {
-            ov.map(Cow::Borrowed)
-        } else if same(bv, ov) {
-            tv.map(|tv| json::restyle(tv, place.theirs, place.ours))
-        } else {
-            match (ov, tv) {
-                (Some(ov), Some(tv)) if ov.starts_with('{') && tv.starts_with('{') => {
-                    let mut keys = Vec::new();
-                    let inner = format!("{}{}", place.indent, place.ours.indent_unit);
-                    let nested = json::Place {
-                        indent: &inner,
-                        ..place
-                    };
-                    let merged = json::merge_object(bv, ov, tv, nested, &[], key, &mut keys);
-                    for conflict in keys {
-                        conflicts.push(Conflict {
-                            cell: Some(number),
-                            message: format!(
-                                "`{}`: both versions changed it differently (or one deleted it); the current version's value is kept",
-                                conflict.path
-                            ),
-                        });
-                    }
-                    Some(merged.map_or(Cow::Borrowed(ov), Cow::Owned))
-                }
-                _ => {
-                    conflicts.push(Conflict {
-                        cell: Some(number),
-                        message: format!(
-                            "`{key}`: both versions changed it differently (or one deleted it); the current version's is kept"
-                        ),
-                    });
-                    // Deleted here, changed there: kept, as metadata keys are.
-                    ov.map(Cow::Borrowed)
-                        .or_else(|| tv.map(|tv| json::restyle(tv, place.theirs, place.ours)))
-                }
-            }
-        };
-        if let Some(value) = value {
-            out.push((key.to_owned(), value));
-        }
+        conflicts.push(Conflict {
+            cell: Some(number),
+            message: format!(
+                "`{}`: both versions changed it differently (or one deleted it); the current version's value is kept",
+                key.path
+            ),
+        });
     }
-    let unchanged = out.len() == ours.len()
-        && out
-            .iter()
-            .all(|(key, value)| find(ours, key).is_some_and(|ov| json::same_json(ov, value)));
-    (!unchanged).then_some(out)
+    merged
 }
 
 /// `text[span]` with `edits` (absolute, inside `span`, not overlapping) applied.

@@ -204,6 +204,23 @@ fn findings_come_in_path_order_as_many_notebooks_finish() {
     }
 }
 
+/// Runs nbtidy with `args` in `project`, reads the first 64 bytes of its output and closes the
+/// pipe (`| head -c 64`): those bytes, and how the run ended.
+fn read_a_little_then_close(project: &Project, args: &[&str]) -> (String, std::process::Output) {
+    let mut child = nbtidy_command(project.root())
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let first = String::from_utf8_lossy(&first).into_owned();
+    (first, child.wait_with_output().unwrap())
+}
+
 #[test]
 fn a_reader_that_stops_reading_ends_the_run_quietly() {
     // `nbtidy check | head -1`: once writing fails, the notebooks not started are not
@@ -214,26 +231,18 @@ fn a_reader_that_stops_reading_ends_the_run_quietly() {
         let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
         project.write(&format!("nb{index:03}.ipynb"), code_notebook(&codes));
     }
-    let mut child = nbtidy_command(project.root())
-        .args([
+    let (first, output) = read_a_little_then_close(
+        &project,
+        &[
             "check",
             "--select",
             "F401",
             "--output-format",
             "concise",
             ".",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 64];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    let first = String::from_utf8_lossy(&first);
+        ],
+    );
     assert!(first.contains("nb000.ipynb:cell 1:"), "{first}");
-    drop(stdout);
-    let output = child.wait_with_output().unwrap();
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(output.status.code(), Some(0), "{err}");
@@ -252,8 +261,9 @@ fn a_reader_that_stops_reading_does_not_stop_fixes_from_being_written() {
     for index in 0..150 {
         project.write(&format!("nb{index:03}.ipynb"), code_notebook(&code));
     }
-    let mut child = nbtidy_command(project.root())
-        .args([
+    let (_, output) = read_a_little_then_close(
+        &project,
+        &[
             "check",
             "--select",
             "F401,E722",
@@ -261,16 +271,8 @@ fn a_reader_that_stops_reading_does_not_stop_fixes_from_being_written() {
             "--output-format",
             "concise",
             ".",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    let mut first = [0u8; 64];
-    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
-    drop(stdout);
-    let output = child.wait_with_output().unwrap();
+        ],
+    );
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(!err.contains("panicked"), "{err}");
     for index in 0..150 {

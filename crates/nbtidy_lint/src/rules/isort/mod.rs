@@ -38,7 +38,7 @@ pub struct UnsortedBlock {
 }
 
 /// Every import block of the notebook's Python cells that is not sorted, in notebook order,
-/// with the settings read through `meta` (a rule declaring [`settings::KEYS`]).
+/// with the settings read through `meta` (a rule declaring I001's `keys`).
 pub fn unsorted_blocks(context: &Context<'_>, meta: &RuleMeta) -> Vec<UnsortedBlock> {
     let directives = block::Directives::read(context);
     if directives.skip_file {

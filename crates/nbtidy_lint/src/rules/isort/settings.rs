@@ -153,24 +153,6 @@ pub const OPTIONS: [RuleOption; 12] = [
     ),
 ];
 
-/// The keys [`Settings::read`] reads (the rule declaring them lists them in its `keys`).
-pub const KEYS: [&str; 14] = [
-    "max_line_length",
-    "nbtidy_target_version",
-    "nbtidy_known_first_party",
-    "nbtidy_known_third_party",
-    "nbtidy_known_local_folder",
-    "nbtidy_extra_standard_library",
-    "nbtidy_combine_as_imports",
-    "nbtidy_force_single_line",
-    "nbtidy_force_sort_within_sections",
-    "nbtidy_lines_after_imports",
-    "nbtidy_lines_between_types",
-    "nbtidy_split_on_trailing_comma",
-    "nbtidy_order_by_type",
-    "nbtidy_case_sensitive",
-];
-
 /// How imports are sorted and laid out (ruff's `lint.isort` defaults unless configured).
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -229,8 +211,8 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The settings for `context`'s notebook, read through `meta` (a rule that declares
-    /// [`KEYS`]). Invalid values never get here: the options are typed.
+    /// The settings for `context`'s notebook, read through `meta` (a rule that declares all of
+    /// its keys: I001's `keys`). Invalid values never get here: the options are typed.
     pub fn read(context: &Context<'_>, meta: &RuleMeta) -> Self {
         use super::categorize::Section;
         let config = context.config(meta, "max_line_length");

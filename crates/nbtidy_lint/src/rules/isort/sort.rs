@@ -759,13 +759,9 @@ impl Width {
     }
 }
 
-fn format_import(
-    out: &mut String,
-    alias: &Alias<'_>,
-    comments: &Comments<'_>,
-    first: bool,
-    nl: &str,
-) {
+/// The comments above a statement, each on its line, after a blank line unless the statement
+/// is the first of its section.
+fn write_atop(out: &mut String, comments: &Comments<'_>, first: bool, nl: &str) {
     if !first && !comments.atop.is_empty() {
         out.push_str(nl);
     }
@@ -773,6 +769,16 @@ fn format_import(
         out.push_str(comment);
         out.push_str(nl);
     }
+}
+
+fn format_import(
+    out: &mut String,
+    alias: &Alias<'_>,
+    comments: &Comments<'_>,
+    first: bool,
+    nl: &str,
+) {
+    write_atop(out, comments, first, nl);
     if alias.lazy {
         out.push_str("lazy ");
     }
@@ -845,13 +851,7 @@ fn format_single_line(
     indent_width: Width,
 ) -> Width {
     let mut width = indent_width;
-    if !first && !comments.atop.is_empty() {
-        out.push_str(nl);
-    }
-    for comment in &comments.atop {
-        out.push_str(comment);
-        out.push_str(nl);
-    }
+    write_atop(out, comments, first, nl);
     let module = from.module_name();
     if from.lazy {
         out.push_str("lazy ");
@@ -909,13 +909,7 @@ fn format_multi_line(
 ) {
     let nl = style.line_ending;
     let indent = style.indent.as_str();
-    if !first && !comments.atop.is_empty() {
-        out.push_str(nl);
-    }
-    for comment in &comments.atop {
-        out.push_str(comment);
-        out.push_str(nl);
-    }
+    write_atop(out, comments, first, nl);
     if from.lazy {
         out.push_str("lazy ");
     }
